@@ -1,0 +1,219 @@
+//! Wire-stable error codes. The UI translates them; their serialised names never change.
+
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What went wrong with a whole API call. Each code maps to exactly one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorCode {
+    /// The body is not the JSON we expect (syntax, types, unknown fields).
+    MalformedBody,
+    /// A required header is missing or unreadable.
+    MissingHeader,
+    /// The body parsed but fields failed validation.
+    ValidationFailed,
+    /// The same Idempotency-Key was used before with a different body.
+    IdempotencyKeyReused,
+    /// Another request with this key is still being written.
+    Conflict,
+    NotFound,
+    /// The private access token does not match this request.
+    InvalidToken,
+    PayloadTooLarge,
+    UnsupportedMediaType,
+    MethodNotAllowed,
+    Internal,
+}
+
+impl ErrorCode {
+    pub fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::MalformedBody | ErrorCode::MissingHeader => 400,
+            ErrorCode::InvalidToken => 403,
+            ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::Conflict => 409,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::UnsupportedMediaType => 415,
+            ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused => 422,
+            ErrorCode::Internal => 500,
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorCode::MalformedBody => "malformed_body",
+            ErrorCode::MissingHeader => "missing_header",
+            ErrorCode::ValidationFailed => "validation_failed",
+            ErrorCode::IdempotencyKeyReused => "idempotency_key_reused",
+            ErrorCode::Conflict => "conflict",
+            ErrorCode::NotFound => "not_found",
+            ErrorCode::InvalidToken => "invalid_token",
+            ErrorCode::PayloadTooLarge => "payload_too_large",
+            ErrorCode::UnsupportedMediaType => "unsupported_media_type",
+            ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// Why one field was refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldErrorCode {
+    Required,
+    TooShort,
+    TooLong,
+    InvalidFormat,
+    OutOfRange,
+    OutsideServiceArea,
+    UnknownCategory,
+    NotLeafCategory,
+    NotAllowedWhenAnonymous,
+    UnknownValue,
+    InvalidType,
+    UnknownField,
+}
+
+impl FieldErrorCode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldErrorCode::Required => "required",
+            FieldErrorCode::TooShort => "too_short",
+            FieldErrorCode::TooLong => "too_long",
+            FieldErrorCode::InvalidFormat => "invalid_format",
+            FieldErrorCode::OutOfRange => "out_of_range",
+            FieldErrorCode::OutsideServiceArea => "outside_service_area",
+            FieldErrorCode::UnknownCategory => "unknown_category",
+            FieldErrorCode::NotLeafCategory => "not_leaf_category",
+            FieldErrorCode::NotAllowedWhenAnonymous => "not_allowed_when_anonymous",
+            FieldErrorCode::UnknownValue => "unknown_value",
+            FieldErrorCode::InvalidType => "invalid_type",
+            FieldErrorCode::UnknownField => "unknown_field",
+        }
+    }
+}
+
+/// One refused field: a code for the UI and an English message for API users.
+/// `limit` carries the bound for length and range errors so the UI can say it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct FieldError {
+    pub code: FieldErrorCode,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// All refused fields of one input, keyed by dotted field path (`location.lat`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct FieldErrors(pub BTreeMap<String, FieldError>);
+
+impl FieldErrors {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, field: &str, code: FieldErrorCode, message: impl Into<String>) {
+        self.add_with_limit(field, code, message, None);
+    }
+
+    pub fn add_with_limit(
+        &mut self,
+        field: &str,
+        code: FieldErrorCode,
+        message: impl Into<String>,
+        limit: Option<u32>,
+    ) {
+        // The first problem of a field is the one worth telling.
+        self.0.entry(field.to_owned()).or_insert(FieldError {
+            code,
+            message: message.into(),
+            limit,
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn get(&self, field: &str) -> Option<&FieldError> {
+        self.0.get(field)
+    }
+
+    /// Ok(value) when nothing was refused, the collected errors otherwise.
+    pub fn finish<T>(self, value: impl FnOnce() -> T) -> Result<T, FieldErrors> {
+        if self.is_empty() {
+            Ok(value())
+        } else {
+            Err(self)
+        }
+    }
+}
+
+/// The JSON body of every error response.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ApiErrorBody {
+    pub code: ErrorCode,
+    pub message: String,
+    #[serde(default)]
+    pub fields: FieldErrors,
+}
+
+impl ApiErrorBody {
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields: FieldErrors::new(),
+        }
+    }
+
+    pub fn with_fields(code: ErrorCode, message: impl Into<String>, fields: FieldErrors) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            fields,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_serialise_to_their_wire_names() {
+        for code in [
+            ErrorCode::MalformedBody,
+            ErrorCode::ValidationFailed,
+            ErrorCode::IdempotencyKeyReused,
+            ErrorCode::NotFound,
+            ErrorCode::PayloadTooLarge,
+        ] {
+            let json = serde_json::to_string(&code).unwrap_or_default();
+            assert_eq!(json, format!("\"{}\"", code.as_str()));
+        }
+        let json = serde_json::to_string(&FieldErrorCode::NotAllowedWhenAnonymous).unwrap_or_default();
+        assert_eq!(json, "\"not_allowed_when_anonymous\"");
+    }
+
+    #[test]
+    fn statuses_follow_the_contract() {
+        assert_eq!(ErrorCode::MalformedBody.http_status(), 400);
+        assert_eq!(ErrorCode::ValidationFailed.http_status(), 422);
+        assert_eq!(ErrorCode::IdempotencyKeyReused.http_status(), 422);
+        assert_eq!(ErrorCode::NotFound.http_status(), 404);
+        assert_eq!(ErrorCode::Conflict.http_status(), 409);
+        assert_eq!(ErrorCode::PayloadTooLarge.http_status(), 413);
+    }
+
+    #[test]
+    fn first_error_of_a_field_wins() {
+        let mut errors = FieldErrors::new();
+        errors.add("title", FieldErrorCode::Required, "first");
+        errors.add("title", FieldErrorCode::TooLong, "second");
+        assert_eq!(errors.get("title").map(|e| e.code), Some(FieldErrorCode::Required));
+    }
+}

@@ -1,0 +1,17 @@
+//! The domain of Huiyin, shared by the Worker (`edge`) and the browser app (`app`).
+//!
+//! No platform crates live here: time and randomness are passed in by the caller,
+//! so every rule can be tested on the host.
+
+pub mod api;
+pub mod catalogue;
+pub mod city;
+pub mod error;
+pub mod geo;
+pub mod ids;
+pub mod redact;
+pub mod request;
+pub mod status;
+pub mod text;
+pub mod ticket;
+

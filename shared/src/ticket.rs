@@ -1,0 +1,254 @@
+//! A stored request (ticket), its audit events, and what the public and the reporter may see.
+
+use crate::catalogue::{Catalogue, CategoryCode, CategoryRef};
+use crate::geo::LatLng;
+use crate::ids::{TicketId, TrackingNo};
+use crate::redact;
+use crate::request::{Channel, Contact, NewRequest, RequestKind};
+use crate::status::Status;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Ticket {
+    pub id: TicketId,
+    pub tracking_no: TrackingNo,
+    pub title: String,
+    pub description: String,
+    pub category: CategoryCode,
+    pub point: Option<LatLng>,
+    pub address: Option<String>,
+    pub channel: Channel,
+    pub contact: Option<Contact>,
+    pub anonymous: bool,
+    pub kind: RequestKind,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub version: i64,
+}
+
+impl Ticket {
+    /// A freshly submitted ticket. Id, number and time come from the caller.
+    pub fn submitted(
+        request: NewRequest,
+        id: TicketId,
+        tracking_no: TrackingNo,
+        channel: Channel,
+        now: DateTime<Utc>,
+    ) -> Self {
+        Ticket {
+            id,
+            tracking_no,
+            title: request.title.as_str().to_owned(),
+            description: request.description.as_str().to_owned(),
+            category: request.category,
+            point: Some(request.location.point),
+            address: request.location.address,
+            channel,
+            contact: request.contact,
+            anonymous: request.anonymous,
+            kind: request.kind,
+            status: Status::Submitted,
+            created_at: now,
+            updated_at: now,
+            version: 1,
+        }
+    }
+}
+
+/// One line of the audit trail. Appended in the same write as the change it records.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TicketEvent {
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+    /// Who did it: `citizen`, `system`, or a staff reference once staff exist.
+    pub actor: String,
+    /// Shown on the public timeline.
+    pub public: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "event", rename_all = "snake_case")]
+pub enum EventKind {
+    Submitted { channel: Channel },
+    Imported { source: String },
+    StatusChanged { from: Status, to: Status },
+    Note { text: String },
+}
+
+impl TicketEvent {
+    pub fn submitted(ticket: &Ticket) -> Self {
+        TicketEvent {
+            at: ticket.created_at,
+            kind: EventKind::Submitted { channel: ticket.channel },
+            actor: "citizen".to_owned(),
+            public: true,
+        }
+    }
+}
+
+/// Timeline entry as the reporter or the public sees it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    #[serde(flatten)]
+    pub kind: EventKind,
+}
+
+/// `GET /api/v1/requests/{no}` without the token: nothing that identifies the reporter.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PublicTicketView {
+    pub tracking_no: TrackingNo,
+    pub title: String,
+    pub description: String,
+    pub category: CategoryRef,
+    /// The centre of the ~100 m cell the request is in.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub approximate_location: Option<LatLng>,
+    pub channel: Channel,
+    pub kind: RequestKind,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+    pub updated_at: DateTime<Utc>,
+    pub timeline: Vec<TimelineEntry>,
+}
+
+/// The same request as its reporter sees it with the private token.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PrivateTicketView {
+    #[serde(flatten)]
+    pub public: PublicTicketView,
+    /// The reporter's own words, unmasked.
+    pub original_description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<LatLng>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<Contact>,
+    pub anonymous: bool,
+}
+
+/// Either view, as the client receives it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "view", rename_all = "snake_case")]
+pub enum TicketView {
+    Public(PublicTicketView),
+    Private(PrivateTicketView),
+}
+
+impl TicketView {
+    pub fn public_part(&self) -> &PublicTicketView {
+        match self {
+            TicketView::Public(p) => p,
+            TicketView::Private(p) => &p.public,
+        }
+    }
+}
+
+fn category_ref(catalogue: &Catalogue, code: &CategoryCode) -> CategoryRef {
+    catalogue.path(code).unwrap_or_else(|| CategoryRef {
+        code: code.clone(),
+        path: Vec::new(),
+    })
+}
+
+pub fn public_view(ticket: &Ticket, events: &[TicketEvent], catalogue: &Catalogue) -> PublicTicketView {
+    PublicTicketView {
+        tracking_no: ticket.tracking_no.clone(),
+        title: redact::public_text(&ticket.title),
+        description: redact::public_text(&ticket.description),
+        category: category_ref(catalogue, &ticket.category),
+        approximate_location: ticket.point.map(LatLng::coarse),
+        channel: ticket.channel,
+        kind: ticket.kind,
+        status: ticket.status,
+        created_at: ticket.created_at,
+        updated_at: ticket.updated_at,
+        timeline: events
+            .iter()
+            .filter(|e| e.public)
+            .map(|e| TimelineEntry { at: e.at, kind: e.kind.clone() })
+            .collect(),
+    }
+}
+
+/// The reporter's view. Staff-internal events stay out; every public one is in.
+pub fn private_view(ticket: &Ticket, events: &[TicketEvent], catalogue: &Catalogue) -> PrivateTicketView {
+    let mut public = public_view(ticket, events, catalogue);
+    public.title = ticket.title.clone();
+    PrivateTicketView {
+        public,
+        original_description: ticket.description.clone(),
+        location: ticket.point,
+        address: ticket.address.clone(),
+        contact: ticket.contact.clone(),
+        anonymous: ticket.anonymous,
+    }
+}
+
+/// The answer to a successful submission: the only time the token is handed out.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SubmitResponse {
+    pub tracking_no: TrackingNo,
+    pub token: crate::ids::AccessToken,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::city::CityConfig;
+    use crate::request::{ContactInput, LocationInput, NewRequestInput};
+    use chrono::TimeZone;
+
+    fn ticket() -> Ticket {
+        let input = NewRequestInput {
+            title: Some("噪音扰民，电话13912345678".into()),
+            description: Some("晚上施工噪音很大，请联系我 13912345678 或 li@example.com".into()),
+            category: Some("11.01.01".into()),
+            location: Some(LocationInput { lat: Some(28.123456), lng: Some(112.987654), address: Some("某小区5栋".into()) }),
+            contact: Some(ContactInput { name: Some("李四".into()), phone: Some("13912345678".into()), email: Some("li@example.com".into()) }),
+            anonymous: None,
+            kind: None,
+        };
+        let cat = Catalogue::builtin();
+        let req = NewRequest::parse(&input, cat, &CityConfig::demo().service_area).unwrap();
+        let now = Utc.with_ymd_and_hms(2026, 11, 28, 3, 0, 0).unwrap();
+        Ticket::submitted(req, TicketId::from_random([1; 16]), TrackingNo::new(now.date_naive(), 1), Channel::Web, now)
+    }
+
+    #[test]
+    fn public_view_leaks_nothing_personal() {
+        let t = ticket();
+        let events = vec![
+            TicketEvent::submitted(&t),
+            TicketEvent { at: t.created_at, kind: EventKind::Note { text: "internal".into() }, actor: "staff:1".into(), public: false },
+        ];
+        let view = public_view(&t, &events, Catalogue::builtin());
+        let json = serde_json::to_string(&view).unwrap();
+        for secret in ["李四", "13912345678", "li@example.com", "某小区5栋", "28.123456", "112.987654", "internal", "staff:1"] {
+            assert!(!json.contains(secret), "{secret} leaked in {json}");
+        }
+        let p = view.approximate_location.unwrap();
+        assert!((p.lat - 28.1235).abs() < 1e-9 && (p.lng - 112.9875).abs() < 1e-9, "{p:?}");
+        assert_eq!(view.timeline.len(), 1);
+        assert_eq!(view.category.path.len(), 3);
+    }
+
+    #[test]
+    fn private_view_shows_the_reporter_their_own_data() {
+        let t = ticket();
+        let view = private_view(&t, &[TicketEvent::submitted(&t)], Catalogue::builtin());
+        let json = serde_json::to_string(&TicketView::Private(view)).unwrap();
+        for own in ["李四", "13912345678", "li@example.com", "某小区5栋", "28.123456"] {
+            assert!(json.contains(own), "{own} missing from {json}");
+        }
+        assert!(json.contains("\"view\":\"private\""));
+        let back: TicketView = serde_json::from_str(&json).unwrap();
+        assert!(matches!(back, TicketView::Private(_)));
+    }
+}
