@@ -9,6 +9,7 @@ pub mod city;
 pub mod error;
 pub mod geo;
 pub mod ids;
+pub mod import;
 pub mod redact;
 pub mod request;
 pub mod status;

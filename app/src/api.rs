@@ -1,0 +1,145 @@
+//! The v1 API, same origin. Views never build URLs or parse bodies themselves.
+
+use crate::i18n::{error_code_key, Lang};
+use shared::error::{ApiErrorBody, ErrorCode};
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// No answer at all: offline, DNS, connection reset. The request may or may not have
+    /// reached the server, which is why submissions retry with the same idempotency key.
+    Network,
+    /// The server answered with an error body.
+    Api { status: u16, body: ApiErrorBody },
+    /// The server answered something we cannot read (a proxy's HTML page, a new format).
+    Unexpected { status: u16 },
+}
+
+impl ApiError {
+    pub fn from_response(status: u16, text: &str) -> Self {
+        match serde_json::from_str::<ApiErrorBody>(text) {
+            Ok(body) => ApiError::Api { status, body },
+            Err(_) => ApiError::Unexpected { status },
+        }
+    }
+
+    pub fn code(&self) -> Option<ErrorCode> {
+        match self {
+            ApiError::Api { body, .. } => Some(body.code),
+            _ => None,
+        }
+    }
+
+    /// A sentence for the citizen; the English `message` of the body is for API users.
+    pub fn describe(&self, lang: Lang) -> String {
+        match self {
+            ApiError::Network => lang.text("api.network"),
+            ApiError::Api { body, .. } => lang.text(&error_code_key(body.code)),
+            ApiError::Unexpected { status } => lang.fill("api.unexpected", &[("status", &status.to_string())]),
+        }
+    }
+}
+
+#[cfg(target_arch = "wasm32")]
+pub use client::*;
+
+#[cfg(target_arch = "wasm32")]
+mod client {
+    use super::ApiError;
+    use serde::de::DeserializeOwned;
+    use shared::api::{CategoriesResponse, PublicConfig, IDEMPOTENCY_KEY_HEADER};
+    use shared::ids::{AccessToken, TrackingNo};
+    use shared::request::NewRequestInput;
+    use shared::ticket::{SubmitResponse, TicketView};
+    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen_futures::JsFuture;
+    use web_sys::{Headers, Request, RequestInit, Response};
+
+    async fn call<T: DeserializeOwned>(
+        method: &str,
+        path: &str,
+        headers: &[(&str, &str)],
+        body: Option<String>,
+    ) -> Result<T, ApiError> {
+        let h = Headers::new().map_err(|_| ApiError::Network)?;
+        let _ = h.set("Accept", "application/json");
+        for (name, value) in headers {
+            let _ = h.set(name, value);
+        }
+        let init = RequestInit::new();
+        init.set_method(method);
+        if let Some(body) = body {
+            let _ = h.set("Content-Type", "application/json");
+            init.set_body(&JsValue::from_str(&body));
+        }
+        init.set_headers(&h);
+        let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Network)?;
+        finish(request).await
+    }
+
+    async fn finish<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
+        let window = web_sys::window().ok_or(ApiError::Network)?;
+        let response: Response = JsFuture::from(window.fetch_with_request(&request))
+            .await
+            .map_err(|_| ApiError::Network)?
+            .unchecked_into();
+        let status = response.status();
+        let text = match response.text() {
+            Ok(promise) => JsFuture::from(promise)
+                .await
+                .ok()
+                .and_then(|t| t.as_string())
+                .ok_or(ApiError::Network)?,
+            Err(_) => return Err(ApiError::Network),
+        };
+        if response.ok() {
+            serde_json::from_str(&text).map_err(|_| ApiError::Unexpected { status })
+        } else {
+            Err(ApiError::from_response(status, &text))
+        }
+    }
+
+    pub async fn config() -> Result<PublicConfig, ApiError> {
+        call("GET", "/api/v1/config", &[], None).await
+    }
+
+    pub async fn categories() -> Result<CategoriesResponse, ApiError> {
+        call("GET", "/api/v1/categories", &[], None).await
+    }
+
+    pub async fn submit(input: &NewRequestInput, idempotency_key: &str) -> Result<SubmitResponse, ApiError> {
+        let body = serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })?;
+        call(
+            "POST",
+            "/api/v1/requests",
+            &[(IDEMPOTENCY_KEY_HEADER, idempotency_key)],
+            Some(body),
+        )
+        .await
+    }
+
+    pub async fn ticket(no: &TrackingNo, token: Option<&AccessToken>) -> Result<TicketView, ApiError> {
+        let path = format!("/api/v1/requests/{}", no.as_str());
+        match token {
+            Some(token) => {
+                let bearer = format!("Bearer {}", token.as_str());
+                call("GET", &path, &[("Authorization", &bearer)], None).await
+            }
+            None => call("GET", &path, &[], None).await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_bodies_are_read_and_other_pages_are_not() {
+        let e = ApiError::from_response(404, r#"{"code":"not_found","message":"no such request"}"#);
+        assert_eq!(e.code(), Some(ErrorCode::NotFound));
+        assert_eq!(e.describe(Lang::ZhHans), Lang::ZhHans.text("error.not_found"));
+        let e = ApiError::from_response(502, "<html>Bad gateway</html>");
+        assert_eq!(e, ApiError::Unexpected { status: 502 });
+        assert!(e.describe(Lang::En).contains("502"));
+    }
+}

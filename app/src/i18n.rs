@@ -1,0 +1,309 @@
+//! Translations: every UI string lives in `app/locales/*.txt` (`key = value` lines).
+//!
+//! The files are compiled in and parsed once per language on first use; a lookup is a
+//! binary search. A missing key shows the key itself rather than failing, and the host tests
+//! make sure that never happens in a release.
+
+use shared::error::{ErrorCode, FieldErrorCode};
+use shared::request::{Channel, RequestKind};
+use shared::status::Status;
+use std::sync::OnceLock;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    ZhHans,
+    ZhHant,
+    En,
+}
+
+impl Lang {
+    pub const ALL: [Lang; 3] = [Lang::ZhHans, Lang::ZhHant, Lang::En];
+
+    /// The BCP 47 tag, used for `<html lang>`, `Intl` and the stored preference.
+    pub fn tag(self) -> &'static str {
+        match self {
+            Lang::ZhHans => "zh-Hans",
+            Lang::ZhHant => "zh-Hant",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn from_tag(tag: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
+    }
+
+    fn source(self) -> &'static str {
+        match self {
+            Lang::ZhHans => include_str!("../locales/zh-Hans.txt"),
+            Lang::ZhHant => include_str!("../locales/zh-Hant.txt"),
+            Lang::En => include_str!("../locales/en.txt"),
+        }
+    }
+
+    fn table(self) -> &'static [(&'static str, &'static str)] {
+        static TABLES: [OnceLock<Vec<(&'static str, &'static str)>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        let index = match self {
+            Lang::ZhHans => 0,
+            Lang::ZhHant => 1,
+            Lang::En => 2,
+        };
+        TABLES[index].get_or_init(|| parse(self.source()))
+    }
+
+    pub fn get(self, key: &str) -> Option<&'static str> {
+        let table = self.table();
+        table
+            .binary_search_by(|(k, _)| (*k).cmp(key))
+            .ok()
+            .map(|i| table[i].1)
+    }
+
+    /// The translation of `key`, or the key itself so a gap is visible but harmless.
+    pub fn text(self, key: &str) -> String {
+        self.get(key).map_or_else(|| key.to_owned(), str::to_owned)
+    }
+
+    /// The translation with `{name}` placeholders filled in.
+    pub fn fill(self, key: &str, args: &[(&str, &str)]) -> String {
+        fill(&self.text(key), args)
+    }
+}
+
+/// `key = value` lines; `#` starts a comment line; the last definition of a key wins.
+pub fn parse(source: &'static str) -> Vec<(&'static str, &'static str)> {
+    let mut entries: Vec<(&'static str, &'static str)> = source
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim(), v.trim()))
+        .collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    entries.dedup_by(|later, earlier| {
+        if later.0 == earlier.0 {
+            earlier.1 = later.1;
+            true
+        } else {
+            false
+        }
+    });
+    entries
+}
+
+pub fn fill(template: &str, args: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in args {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+// Keys of the wire enums are built from their wire names, so a new variant only needs a line
+// in each locale file; the tests below enumerate them.
+
+pub fn status_key(s: Status) -> String {
+    format!("status.{}", s.as_str())
+}
+
+pub fn channel_key(c: Channel) -> String {
+    format!("channel.{}", c.as_str())
+}
+
+pub fn kind_key(k: RequestKind) -> String {
+    format!("kind.{}", k.as_str())
+}
+
+pub fn error_code_key(c: ErrorCode) -> String {
+    format!("error.{}", c.as_str())
+}
+
+pub fn field_error_key(c: FieldErrorCode) -> String {
+    format!("field_error.{}", c.as_str())
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    fn keys(lang: Lang) -> BTreeSet<&'static str> {
+        lang.table().iter().map(|(k, _)| *k).collect()
+    }
+
+    /// Every variant, listed through an exhaustive match so a new one fails to compile here.
+    pub fn all_error_codes() -> Vec<ErrorCode> {
+        use ErrorCode::*;
+        let all = vec![
+            MalformedBody,
+            MissingHeader,
+            ValidationFailed,
+            IdempotencyKeyReused,
+            Conflict,
+            NotFound,
+            InvalidToken,
+            PayloadTooLarge,
+            UnsupportedMediaType,
+            MethodNotAllowed,
+            Internal,
+        ];
+        for c in &all {
+            match c {
+                MalformedBody | MissingHeader | ValidationFailed | IdempotencyKeyReused | Conflict
+                | NotFound | InvalidToken | PayloadTooLarge | UnsupportedMediaType | MethodNotAllowed
+                | Internal => {}
+            }
+        }
+        all
+    }
+
+    pub fn all_field_error_codes() -> Vec<FieldErrorCode> {
+        use FieldErrorCode::*;
+        let all = vec![
+            Required,
+            TooShort,
+            TooLong,
+            InvalidFormat,
+            OutOfRange,
+            OutsideServiceArea,
+            UnknownCategory,
+            NotLeafCategory,
+            NotAllowedWhenAnonymous,
+            UnknownValue,
+            InvalidType,
+            UnknownField,
+        ];
+        for c in &all {
+            match c {
+                Required | TooShort | TooLong | InvalidFormat | OutOfRange | OutsideServiceArea
+                | UnknownCategory | NotLeafCategory | NotAllowedWhenAnonymous | UnknownValue
+                | InvalidType | UnknownField => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn all_locales_have_the_same_keys() {
+        let reference = keys(Lang::ZhHans);
+        for lang in Lang::ALL {
+            let these = keys(lang);
+            let missing: Vec<_> = reference.difference(&these).collect();
+            let extra: Vec<_> = these.difference(&reference).collect();
+            assert!(missing.is_empty() && extra.is_empty(), "{lang:?}: missing {missing:?}, extra {extra:?}");
+        }
+    }
+
+    #[test]
+    fn no_value_is_empty_and_no_line_is_malformed() {
+        for lang in Lang::ALL {
+            for (key, value) in lang.table() {
+                assert!(!key.is_empty() && !value.is_empty(), "{lang:?}: {key:?} = {value:?}");
+                assert!(!key.contains(char::is_whitespace), "{lang:?}: key {key:?}");
+            }
+            for line in lang.source().lines().map(str::trim) {
+                assert!(
+                    line.is_empty() || line.starts_with('#') || line.contains('='),
+                    "{lang:?}: line without '=': {line:?}"
+                );
+            }
+            let defined: Vec<_> = lang
+                .source()
+                .lines()
+                .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
+                .filter(|k| !k.starts_with('#'))
+                .collect();
+            let unique: BTreeSet<_> = defined.iter().collect();
+            assert_eq!(defined.len(), unique.len(), "{lang:?} defines a key twice");
+        }
+    }
+
+    #[test]
+    fn placeholders_match_across_locales() {
+        fn placeholders(v: &str) -> BTreeSet<String> {
+            v.split('{').skip(1).filter_map(|s| s.split_once('}').map(|(n, _)| n.to_owned())).collect()
+        }
+        for (key, value) in Lang::ZhHans.table() {
+            for lang in Lang::ALL {
+                let other = lang.get(key).unwrap_or_default();
+                assert_eq!(placeholders(value), placeholders(other), "{lang:?}: {key}");
+            }
+        }
+    }
+
+    /// Collect the string literal after every `t("` and `tf("` call in the app's source.
+    fn keys_used_in_source() -> BTreeSet<String> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+            for entry in std::fs::read_dir(dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else if path.extension().is_some_and(|e| e == "rs") {
+                    out.push(std::fs::read_to_string(&path).unwrap());
+                }
+            }
+        }
+        let mut sources = Vec::new();
+        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
+        let mut used = BTreeSet::new();
+        for src in &sources {
+            let mut rest = src.as_str();
+            while let Some(pos) = rest.find("(\"") {
+                let before = &rest[..pos];
+                let ident: String = before
+                    .chars()
+                    .rev()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect::<String>()
+                    .chars()
+                    .rev()
+                    .collect();
+                let after = &rest[pos + 2..];
+                if ident == "t" || ident == "tf" {
+                    if let Some(end) = after.find('"') {
+                        used.insert(after[..end].to_owned());
+                    }
+                }
+                rest = after;
+            }
+        }
+        used
+    }
+
+    #[test]
+    fn every_key_used_in_the_source_exists_everywhere() {
+        let used = keys_used_in_source();
+        assert!(used.len() > 50, "the scan found only {} keys: is it broken?", used.len());
+        for lang in Lang::ALL {
+            let missing: Vec<_> = used.iter().filter(|k| lang.get(k).is_none()).collect();
+            assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");
+        }
+    }
+
+    #[test]
+    fn every_wire_enum_is_translated() {
+        let mut dynamic: Vec<String> = Vec::new();
+        dynamic.extend(Status::ALL.into_iter().map(status_key));
+        dynamic.extend(Channel::ALL.into_iter().map(channel_key));
+        dynamic.extend([RequestKind::Citizen, RequestKind::Enterprise].into_iter().map(kind_key));
+        dynamic.extend(all_error_codes().into_iter().map(error_code_key));
+        dynamic.extend(all_field_error_codes().into_iter().map(field_error_key));
+        dynamic.extend(Lang::ALL.into_iter().map(|l| format!("lang.{}", l.tag())));
+        for lang in Lang::ALL {
+            for key in &dynamic {
+                assert!(lang.get(key).is_some(), "{lang:?} lacks {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn lookup_and_fill() {
+        assert_eq!(Lang::from_tag("zh-hant"), Some(Lang::ZhHant));
+        assert_eq!(Lang::from_tag("fr"), None);
+        assert_eq!(Lang::En.text("no.such.key"), "no.such.key");
+        assert_eq!(fill("{field} ≤ {limit}", &[("field", "Title"), ("limit", "100")]), "Title ≤ 100");
+        let parsed = parse("# c\n a = 1 \nb=x=y\na = 2\n");
+        assert_eq!(parsed, vec![("a", "2"), ("b", "x=y")]);
+    }
+}

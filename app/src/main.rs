@@ -1,0 +1,32 @@
+//! Huiyin (回音) in the browser: submit a request to the city, then follow it.
+//!
+//! The pure parts (translations, the form model, links) build everywhere so the host tests
+//! cover them; the views exist only on wasm32.
+
+// On the host only the pure modules are compiled and much of them is used by views alone.
+#![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
+
+mod api;
+mod form;
+mod i18n;
+mod links;
+
+#[cfg(target_arch = "wasm32")]
+mod app;
+#[cfg(target_arch = "wasm32")]
+mod components;
+#[cfg(target_arch = "wasm32")]
+mod dom;
+#[cfg(target_arch = "wasm32")]
+mod pages;
+
+#[cfg(target_arch = "wasm32")]
+fn main() {
+    console_error_panic_hook::set_once();
+    leptos::mount::mount_to_body(app::App);
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn main() {
+    // The app only runs in a browser; see README for the build.
+}

@@ -1,0 +1,86 @@
+//! Every way an API call can fail, mapped to a wire code (and through it a status) in one place.
+
+use shared::error::{ApiErrorBody, ErrorCode, FieldErrorCode, FieldErrors};
+use worker::Response;
+
+#[derive(Debug)]
+pub enum ApiError {
+    UnsupportedMediaType,
+    PayloadTooLarge { limit: usize },
+    Malformed { field: Option<String>, message: String },
+    MissingHeader { header: &'static str },
+    BadHeader { header: &'static str, message: &'static str },
+    Invalid(FieldErrors),
+    IdempotencyKeyReused,
+    Conflict(String),
+    NotFound,
+    InvalidToken,
+    DevelopmentOnly,
+    Misconfigured(String),
+    Store(String),
+}
+
+impl From<worker::Error> for ApiError {
+    fn from(e: worker::Error) -> Self {
+        ApiError::Store(e.to_string())
+    }
+}
+
+impl ApiError {
+    fn body(&self) -> ApiErrorBody {
+        use ApiError::*;
+        match self {
+            UnsupportedMediaType => ApiErrorBody::new(
+                ErrorCode::UnsupportedMediaType,
+                "send the body as application/json",
+            ),
+            PayloadTooLarge { limit } => ApiErrorBody::new(
+                ErrorCode::PayloadTooLarge,
+                format!("the body is larger than {limit} bytes"),
+            ),
+            Malformed { field, message } => {
+                let mut fields = FieldErrors::new();
+                if let Some(field) = field {
+                    fields.add(field, FieldErrorCode::InvalidType, message.clone());
+                }
+                ApiErrorBody::with_fields(ErrorCode::MalformedBody, format!("malformed JSON: {message}"), fields)
+            }
+            MissingHeader { header } => {
+                let mut fields = FieldErrors::new();
+                fields.add(header, FieldErrorCode::Required, format!("the {header} header is required"));
+                ApiErrorBody::with_fields(ErrorCode::MissingHeader, format!("the {header} header is required"), fields)
+            }
+            BadHeader { header, message } => {
+                let mut fields = FieldErrors::new();
+                fields.add(header, FieldErrorCode::InvalidFormat, *message);
+                ApiErrorBody::with_fields(ErrorCode::MissingHeader, format!("the {header} header is invalid"), fields)
+            }
+            Invalid(fields) => ApiErrorBody::with_fields(
+                ErrorCode::ValidationFailed,
+                "some fields are not valid",
+                fields.clone(),
+            ),
+            IdempotencyKeyReused => ApiErrorBody::new(
+                ErrorCode::IdempotencyKeyReused,
+                "this Idempotency-Key was already used with a different body",
+            ),
+            Conflict(message) => ApiErrorBody::new(ErrorCode::Conflict, message.clone()),
+            NotFound => ApiErrorBody::new(ErrorCode::NotFound, "nothing is here; check the number"),
+            InvalidToken => ApiErrorBody::new(ErrorCode::InvalidToken, "the access token does not match this request"),
+            DevelopmentOnly => ApiErrorBody::new(ErrorCode::NotFound, "not available in this deployment"),
+            // Details of internal failures go to the log, not to the caller.
+            Misconfigured(_) | Store(_) => ApiErrorBody::new(ErrorCode::Internal, "something went wrong on our side"),
+        }
+    }
+
+    pub fn into_response(self) -> Response {
+        if let ApiError::Misconfigured(detail) | ApiError::Store(detail) = &self {
+            worker::console_error!("internal error: {detail}");
+        }
+        let body = self.body();
+        let status = body.code.http_status();
+        Response::from_json(&body)
+            .map(|r| r.with_status(status))
+            .unwrap_or_else(|_| Response::builder().with_status(500).empty())
+    }
+}

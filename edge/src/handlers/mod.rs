@@ -1,0 +1,12 @@
+pub mod catalogue;
+pub mod import;
+pub mod requests;
+pub mod system;
+
+use crate::error::ApiError;
+use worker::{Response, Result};
+
+/// Turn a handler's typed outcome into the response the router expects.
+pub fn respond(outcome: std::result::Result<Response, ApiError>) -> Result<Response> {
+    Ok(outcome.unwrap_or_else(ApiError::into_response))
+}

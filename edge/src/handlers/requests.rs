@@ -1,0 +1,122 @@
+//! Citizens' requests: submit (idempotent) and track.
+
+use super::respond;
+use crate::clock;
+use crate::config::{AppState, DB_BINDING};
+use crate::error::ApiError;
+use crate::http::{header, json, parse_json, read_json_body};
+use crate::store::{IdempotentHit, InsertOutcome, Store};
+use shared::api::{IDEMPOTENCY_KEY_HEADER, MAX_BODY_BYTES};
+use shared::ids::{sha256_hex, AccessToken, IdempotencyKey, TicketId, TrackingNo};
+use shared::request::{Channel, NewRequest, NewRequestInput};
+use shared::ticket::{private_view, public_view, SubmitResponse, Ticket, TicketEvent, TicketView};
+use std::collections::BTreeMap;
+use worker::{Request, Response, Result, RouteContext};
+
+pub async fn submit(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(submit_inner(&mut req, &ctx).await)
+}
+
+async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
+    let state = &ctx.data;
+    let key = match header(req, IDEMPOTENCY_KEY_HEADER) {
+        None => return Err(ApiError::MissingHeader { header: IDEMPOTENCY_KEY_HEADER }),
+        Some(raw) => IdempotencyKey::parse(&raw).ok_or(ApiError::BadHeader {
+            header: IDEMPOTENCY_KEY_HEADER,
+            message: "16 to 128 characters of A-Z a-z 0-9 - _ . :",
+        })?,
+    };
+    let body = read_json_body(req, MAX_BODY_BYTES).await?;
+    let input: NewRequestInput = parse_json(&body)?;
+    let request = NewRequest::parse(&input, state.catalogue, &state.city.service_area).map_err(ApiError::Invalid)?;
+    // The parsed input, re-serialised, is the body's identity: whitespace or key order in a retry don't matter.
+    let body_hash = sha256_hex(&serde_json::to_vec(&input).map_err(|e| ApiError::Store(e.to_string()))?);
+
+    let store = Store::new(ctx.env.d1(DB_BINDING)?);
+    if let Some(hit) = store.find_idempotent(&key).await? {
+        return replay(hit, &body_hash, &key, state);
+    }
+
+    let now = clock::now();
+    let id = TicketId::from_random(clock::random_16().map_err(|e| ApiError::Store(e.to_string()))?);
+    let day = now.with_timezone(&state.city.offset()).date_naive();
+    let first = store.reserve_sequences(&BTreeMap::from([(day, 1)])).await?;
+    let sequence = first.get(&day).copied().ok_or_else(|| ApiError::Store("no sequence".into()))?;
+    let ticket = Ticket::submitted(request, id, TrackingNo::new(day, sequence), Channel::Web, now);
+    let token = AccessToken::derive(&state.token_secret, &ticket.id, &key);
+    let event = TicketEvent::submitted(&ticket);
+
+    match store.insert_submitted(&ticket, &event, &token.hash(), &key, &body_hash).await? {
+        InsertOutcome::Inserted => {
+            let mut response = json(
+                201,
+                &SubmitResponse {
+                    tracking_no: ticket.tracking_no.clone(),
+                    token,
+                    status: ticket.status,
+                    created_at: ticket.created_at,
+                },
+            )?;
+            response
+                .headers_mut()
+                .set("Location", &format!("/api/v1/requests/{}", ticket.tracking_no))?;
+            Ok(response)
+        }
+        // A concurrent retry with the same key won; answer as it did.
+        InsertOutcome::KeyTaken => match store.find_idempotent(&key).await? {
+            Some(hit) => replay(hit, &body_hash, &key, state),
+            None => Err(ApiError::Conflict("a request with this Idempotency-Key is in progress".into())),
+        },
+    }
+}
+
+fn replay(hit: IdempotentHit, body_hash: &str, key: &IdempotencyKey, state: &AppState) -> std::result::Result<Response, ApiError> {
+    if hit.body_hash != body_hash {
+        return Err(ApiError::IdempotencyKeyReused);
+    }
+    Ok(json(
+        200,
+        &SubmitResponse {
+            tracking_no: hit.tracking_no,
+            token: AccessToken::derive(&state.token_secret, &hit.ticket_id, key),
+            status: hit.status,
+            created_at: hit.created_at,
+        },
+    )?)
+}
+
+pub async fn show(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(show_inner(&req, &ctx).await)
+}
+
+/// The token may come as a Bearer header or `?token=` (links in messages).
+fn presented_token(req: &Request) -> std::result::Result<Option<AccessToken>, ApiError> {
+    let from_header = header(req, "Authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
+    let from_query = req
+        .url()
+        .ok()
+        .and_then(|u| u.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
+    match from_header.or(from_query) {
+        None => Ok(None),
+        Some(raw) => AccessToken::presented(&raw).map(Some).ok_or(ApiError::InvalidToken),
+    }
+}
+
+async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
+    let no = ctx
+        .param("tracking_no")
+        .and_then(|raw| TrackingNo::parse(raw))
+        .ok_or(ApiError::NotFound)?;
+    let token = presented_token(req)?;
+    let store = Store::new(ctx.env.d1(DB_BINDING)?);
+    let (ticket, token_hash, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
+    let catalogue = ctx.data.catalogue;
+    let view = match token {
+        None => TicketView::Public(public_view(&ticket, &events, catalogue)),
+        Some(token) if token_hash.as_deref() == Some(token.hash().as_str()) => {
+            TicketView::Private(private_view(&ticket, &events, catalogue))
+        }
+        Some(_) => return Err(ApiError::InvalidToken),
+    };
+    Ok(json(200, &view)?)
+}

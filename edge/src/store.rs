@@ -1,0 +1,398 @@
+//! All SQL of the Worker. Tickets and their audit trail live in D1; a change and its
+//! event are always written in one batch (one transaction).
+
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde::Deserialize;
+use shared::catalogue::CategoryCode;
+use shared::geo::LatLng;
+use shared::ids::{IdempotencyKey, TicketId, TrackingNo};
+use shared::request::{Channel, Contact, RequestKind};
+use shared::status::Status;
+use shared::ticket::{EventKind, Ticket, TicketEvent};
+use std::collections::{BTreeMap, HashSet};
+use worker::wasm_bindgen::JsValue;
+use worker::{D1Database, D1PreparedStatement};
+
+pub struct Store {
+    db: D1Database,
+}
+
+/// A submission already made with this idempotency key.
+pub struct IdempotentHit {
+    pub body_hash: String,
+    pub ticket_id: TicketId,
+    pub tracking_no: TrackingNo,
+    pub status: Status,
+    pub created_at: DateTime<Utc>,
+}
+
+pub enum InsertOutcome {
+    Inserted,
+    /// Another request with the same key won the race; nothing was written.
+    KeyTaken,
+}
+
+/// A legacy ticket ready to store.
+pub struct ImportedTicket {
+    pub ticket: Ticket,
+    pub event: TicketEvent,
+    pub external_id: String,
+    pub department: Option<String>,
+    pub closed_at: Option<DateTime<Utc>>,
+}
+
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl From<worker::Error> for StoreError {
+    fn from(e: worker::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<StoreError> for crate::error::ApiError {
+    fn from(e: StoreError) -> Self {
+        crate::error::ApiError::Store(e.0)
+    }
+}
+
+type StoreResult<T> = Result<T, StoreError>;
+
+fn time(t: &DateTime<Utc>) -> JsValue {
+    JsValue::from_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+fn text(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+fn opt_text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+fn opt_real(v: Option<f64>) -> JsValue {
+    v.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+fn parse_time(raw: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError(format!("stored time {raw:?}: {e}")))
+}
+
+const TICKET_COLUMNS: &str = "id, tracking_no, title, description, category, lat, lng, address, channel, \
+     contact_name, contact_phone, contact_email, anonymous, kind, status, token_hash, created_at, updated_at, version";
+
+#[derive(Deserialize)]
+struct TicketRow {
+    id: String,
+    tracking_no: String,
+    title: String,
+    description: String,
+    category: String,
+    lat: Option<f64>,
+    lng: Option<f64>,
+    address: Option<String>,
+    channel: String,
+    contact_name: Option<String>,
+    contact_phone: Option<String>,
+    contact_email: Option<String>,
+    anonymous: i64,
+    kind: String,
+    status: String,
+    token_hash: Option<String>,
+    created_at: String,
+    updated_at: String,
+    version: i64,
+}
+
+impl TicketRow {
+    fn into_ticket(self) -> StoreResult<(Ticket, Option<String>)> {
+        let bad = |what: &str, value: &str| StoreError(format!("ticket {}: bad {what} {value:?}", self.id));
+        let category = CategoryCode::parse(&self.category).ok_or_else(|| bad("category", &self.category))?;
+        let channel = Channel::parse(&self.channel).ok_or_else(|| bad("channel", &self.channel))?;
+        let kind = RequestKind::parse(&self.kind).ok_or_else(|| bad("kind", &self.kind))?;
+        let status = Status::parse(&self.status).ok_or_else(|| bad("status", &self.status))?;
+        let contact = Contact {
+            name: self.contact_name,
+            phone: self.contact_phone,
+            email: self.contact_email,
+        };
+        let ticket = Ticket {
+            id: TicketId::from_stored(self.id),
+            tracking_no: TrackingNo::from_stored(self.tracking_no),
+            title: self.title,
+            description: self.description,
+            category,
+            point: self.lat.zip(self.lng).map(|(lat, lng)| LatLng { lat, lng }),
+            address: self.address,
+            channel,
+            contact: (contact != Contact::default()).then_some(contact),
+            anonymous: self.anonymous != 0,
+            kind,
+            status,
+            created_at: parse_time(&self.created_at)?,
+            updated_at: parse_time(&self.updated_at)?,
+            version: self.version,
+        };
+        Ok((ticket, self.token_hash))
+    }
+}
+
+#[derive(Deserialize)]
+struct EventRow {
+    at: String,
+    data: String,
+    actor: String,
+    public: i64,
+}
+
+impl EventRow {
+    fn into_event(self) -> StoreResult<TicketEvent> {
+        let kind: EventKind =
+            serde_json::from_str(&self.data).map_err(|e| StoreError(format!("stored event {:?}: {e}", self.data)))?;
+        Ok(TicketEvent {
+            at: parse_time(&self.at)?,
+            kind,
+            actor: self.actor,
+            public: self.public != 0,
+        })
+    }
+}
+
+fn event_kind_name(kind: &EventKind) -> &'static str {
+    match kind {
+        EventKind::Submitted { .. } => "submitted",
+        EventKind::Imported { .. } => "imported",
+        EventKind::StatusChanged { .. } => "status_changed",
+        EventKind::Note { .. } => "note",
+    }
+}
+
+impl Store {
+    pub fn new(db: D1Database) -> Self {
+        Self { db }
+    }
+
+    fn insert_ticket(
+        &self,
+        t: &Ticket,
+        token_hash: Option<&str>,
+        source: Option<(&str, &str)>,
+        department: Option<&str>,
+        closed_at: Option<&DateTime<Utc>>,
+    ) -> StoreResult<D1PreparedStatement> {
+        let contact = t.contact.clone().unwrap_or_default();
+        let sql = "INSERT INTO tickets (id, tracking_no, title, description, category, lat, lng, address, channel, \
+                   contact_name, contact_phone, contact_email, anonymous, kind, status, token_hash, source, external_id, \
+                   department, created_at, updated_at, closed_at, version) \
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+        Ok(self.db.prepare(sql).bind(&[
+            text(t.id.as_str()),
+            text(t.tracking_no.as_str()),
+            text(&t.title),
+            text(&t.description),
+            text(t.category.as_str()),
+            opt_real(t.point.map(|p| p.lat)),
+            opt_real(t.point.map(|p| p.lng)),
+            opt_text(t.address.as_deref()),
+            text(t.channel.as_str()),
+            opt_text(contact.name.as_deref()),
+            opt_text(contact.phone.as_deref()),
+            opt_text(contact.email.as_deref()),
+            JsValue::from_f64(if t.anonymous { 1.0 } else { 0.0 }),
+            text(t.kind.as_str()),
+            text(t.status.as_str()),
+            opt_text(token_hash),
+            opt_text(source.map(|s| s.0)),
+            opt_text(source.map(|s| s.1)),
+            opt_text(department),
+            time(&t.created_at),
+            time(&t.updated_at),
+            closed_at.map_or(JsValue::NULL, time),
+            // D1 binds numbers as f64; versions stay far below 2^53.
+            JsValue::from_f64(t.version as f64),
+        ])?)
+    }
+
+    fn insert_event(&self, ticket: &TicketId, e: &TicketEvent) -> StoreResult<D1PreparedStatement> {
+        let data = serde_json::to_string(&e.kind).map_err(|err| StoreError(err.to_string()))?;
+        Ok(self
+            .db
+            .prepare("INSERT INTO ticket_events (ticket_id, at, kind, data, actor, public) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .bind(&[
+                text(ticket.as_str()),
+                time(&e.at),
+                text(event_kind_name(&e.kind)),
+                text(&data),
+                text(&e.actor),
+                JsValue::from_f64(if e.public { 1.0 } else { 0.0 }),
+            ])?)
+    }
+
+    pub async fn find_idempotent(&self, key: &IdempotencyKey) -> StoreResult<Option<IdempotentHit>> {
+        #[derive(Deserialize)]
+        struct Row {
+            body_hash: String,
+            id: String,
+            tracking_no: String,
+            status: String,
+            created_at: String,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare(
+                "SELECT k.body_hash, t.id, t.tracking_no, t.status, t.created_at \
+                 FROM idempotency_keys k JOIN tickets t ON t.id = k.ticket_id WHERE k.key = ?1",
+            )
+            .bind(&[text(key.as_str())])?
+            .first(None)
+            .await?;
+        row.map(|r| {
+            Ok(IdempotentHit {
+                status: Status::parse(&r.status).ok_or_else(|| StoreError(format!("bad status {:?}", r.status)))?,
+                created_at: parse_time(&r.created_at)?,
+                body_hash: r.body_hash,
+                ticket_id: TicketId::from_stored(r.id),
+                tracking_no: TrackingNo::from_stored(r.tracking_no),
+            })
+        })
+        .transpose()
+    }
+
+    /// Reserve `count` consecutive numbers of each day's sequence; answers the first of each block.
+    pub async fn reserve_sequences(&self, days: &BTreeMap<NaiveDate, u64>) -> StoreResult<BTreeMap<NaiveDate, u64>> {
+        let statements = days
+            .iter()
+            .map(|(day, count)| {
+                self.db
+                    .prepare(
+                        "INSERT INTO tracking_sequences (day, last) VALUES (?1, ?2) \
+                         ON CONFLICT (day) DO UPDATE SET last = last + ?2 RETURNING last",
+                    )
+                    .bind(&[text(&day.format("%Y-%m-%d").to_string()), JsValue::from_f64(*count as f64)])
+                    .map_err(StoreError::from)
+            })
+            .collect::<StoreResult<Vec<_>>>()?;
+        if statements.is_empty() {
+            return Ok(BTreeMap::new());
+        }
+        #[derive(Deserialize)]
+        struct Last {
+            last: u64,
+        }
+        let results = self.db.batch(statements).await?;
+        days.iter()
+            .zip(results)
+            .map(|((day, count), result)| {
+                let last = result
+                    .results::<Last>()?
+                    .first()
+                    .map(|r| r.last)
+                    .ok_or_else(|| StoreError("sequence returned no row".into()))?;
+                Ok((*day, last + 1 - count))
+            })
+            .collect()
+    }
+
+    /// Write a new ticket, its first event and the idempotency key in one transaction.
+    pub async fn insert_submitted(
+        &self,
+        ticket: &Ticket,
+        event: &TicketEvent,
+        token_hash: &str,
+        key: &IdempotencyKey,
+        body_hash: &str,
+    ) -> StoreResult<InsertOutcome> {
+        let statements = vec![
+            self.insert_ticket(ticket, Some(token_hash), None, None, None)?,
+            self.db
+                .prepare("INSERT INTO idempotency_keys (key, body_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4)")
+                .bind(&[text(key.as_str()), text(body_hash), text(ticket.id.as_str()), time(&ticket.created_at)])?,
+            self.insert_event(&ticket.id, event)?,
+        ];
+        match self.db.batch(statements).await {
+            Ok(_) => Ok(InsertOutcome::Inserted),
+            Err(e) if e.to_string().contains("idempotency_keys.key") => Ok(InsertOutcome::KeyTaken),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// A ticket by tracking number with its token hash and whole audit trail (one round trip).
+    pub async fn find_by_tracking_no(
+        &self,
+        no: &TrackingNo,
+    ) -> StoreResult<Option<(Ticket, Option<String>, Vec<TicketEvent>)>> {
+        let ticket = self
+            .db
+            .prepare(format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE tracking_no = ?1"))
+            .bind(&[text(no.as_str())])?;
+        let events = self
+            .db
+            .prepare(
+                "SELECT e.at, e.data, e.actor, e.public FROM ticket_events e \
+                 JOIN tickets t ON t.id = e.ticket_id WHERE t.tracking_no = ?1 ORDER BY e.id",
+            )
+            .bind(&[text(no.as_str())])?;
+        let mut results = self.db.batch(vec![ticket, events]).await?.into_iter();
+        let (Some(ticket), Some(events)) = (results.next(), results.next()) else {
+            return Err(StoreError("batch returned fewer results than statements".into()));
+        };
+        let Some(row) = ticket.results::<TicketRow>()?.into_iter().next() else {
+            return Ok(None);
+        };
+        let (ticket, token_hash) = row.into_ticket()?;
+        let events = events
+            .results::<EventRow>()?
+            .into_iter()
+            .map(EventRow::into_event)
+            .collect::<StoreResult<Vec<_>>>()?;
+        Ok(Some((ticket, token_hash, events)))
+    }
+
+    /// Which of these external ids of `source` are stored already.
+    pub async fn existing_external_ids(&self, source: &str, ids: &[String]) -> StoreResult<HashSet<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            external_id: String,
+        }
+        let mut found = HashSet::new();
+        // D1 allows 100 bound parameters per statement.
+        for chunk in ids.chunks(90) {
+            let placeholders = (2..chunk.len() + 2).map(|i| format!("?{i}")).collect::<Vec<_>>().join(", ");
+            let mut params = vec![text(source)];
+            params.extend(chunk.iter().map(|id| text(id)));
+            let rows = self
+                .db
+                .prepare(format!(
+                    "SELECT external_id FROM tickets WHERE source = ?1 AND external_id IN ({placeholders})"
+                ))
+                .bind(&params)?
+                .all()
+                .await?
+                .results::<Row>()?;
+            found.extend(rows.into_iter().map(|r| r.external_id));
+        }
+        Ok(found)
+    }
+
+    /// Store legacy tickets; rows whose (source, external_id) exists are left as they are.
+    pub async fn insert_imported(&self, source: &str, rows: &[ImportedTicket]) -> StoreResult<()> {
+        // A few hundred statements per batch keeps each transaction short.
+        for chunk in rows.chunks(200) {
+            let mut statements = Vec::with_capacity(chunk.len() * 2);
+            for row in chunk {
+                statements.push(self.insert_ticket(
+                    &row.ticket,
+                    None,
+                    Some((source, &row.external_id)),
+                    row.department.as_deref(),
+                    row.closed_at.as_ref(),
+                )?);
+                statements.push(self.insert_event(&row.ticket.id, &row.event)?);
+            }
+            self.db.batch(statements).await?;
+        }
+        Ok(())
+    }
+}
