@@ -1,1 +1,62 @@
-fn main() {}
+//! `cargo xtask <command>`: the project's own commands, so a fresh machine needs only cargo.
+//!
+//! - `dev [--port 8787] [--persist-to DIR] [--no-seed]` — build, migrate, seed, serve on 127.0.0.1
+//! - `test` — every test: host unit/property tests and lints, wasm builds, the real stack, Chromium
+//! - `bench` — latency and transfer-size figures into `target/bench/*.json`
+//! - `build` — the Worker and the app, ready for `wrangler dev` or `wrangler deploy`
+//! - `setup [--browser]` — install the pinned tools that are missing
+
+mod bench;
+mod build;
+mod cmd;
+mod seed;
+mod setup;
+mod stack;
+mod test;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+pub type Result<T> = std::result::Result<T, String>;
+
+/// The repository root (xtask lives one level below it).
+pub fn root() -> PathBuf {
+    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().map(PathBuf::from).unwrap_or(manifest)
+}
+
+fn usage() -> &'static str {
+    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build | setup [--browser]>"
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let (command, rest) = args.split_first().ok_or_else(|| usage().to_owned())?;
+    match command.as_str() {
+        "dev" => stack::dev(rest),
+        "test" => test::run(rest),
+        "bench" => bench::run(rest),
+        "build" => {
+            setup::tools()?;
+            build::all()
+        }
+        "setup" => {
+            setup::tools()?;
+            if rest.iter().any(|a| a == "--browser") {
+                setup::browser()?;
+            }
+            Ok(())
+        }
+        other => Err(format!("unknown command {other:?}\n{}", usage())),
+    }
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match run(&args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,85 @@
+//! The tracking view: public without the token, private with it.
+
+use crate::helpers::{spawn_app, status_json, valid_body};
+use shared::geo::{distance_m, LatLng};
+
+/// Everything in `valid_body()` that identifies the reporter or pins the exact spot.
+const PERSONAL: [&str; 7] = ["王小明", "13912345678", "wang.xm@example.cn", "芙蓉路 12 号 3 栋", "28.203456", "112.981234", "token"];
+
+#[tokio::test]
+async fn the_public_view_leaks_no_contact_data_or_exact_location() {
+    let app = spawn_app();
+    let mut body = valid_body();
+    // Citizens type their numbers into the text too.
+    body["description"] = "路灯坏了两周，晚上很黑。有事请打 13912345678 或写信 wang.xm@example.cn".into();
+    let (no, token) = app.create(&body).await;
+
+    let response = app.get_request(&no, None).await;
+    assert_eq!(response.status().as_u16(), 200);
+    let text = response.text().await.unwrap();
+    for secret in PERSONAL.iter().chain([&token.as_str()]) {
+        assert!(!text.contains(secret), "public view shows {secret}: {text}");
+    }
+    let view: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(view["view"], "public");
+    let approx = LatLng {
+        lat: view["approximate_location"]["lat"].as_f64().unwrap(),
+        lng: view["approximate_location"]["lng"].as_f64().unwrap(),
+    };
+    let exact = LatLng { lat: 28.203456, lng: 112.981234 };
+    let off = distance_m(approx, exact);
+    assert!(off > 1.0 && off < 100.0, "coarse but useful: {off} m");
+}
+
+#[tokio::test]
+async fn the_private_view_needs_the_token_and_shows_the_reporter_their_data() {
+    let app = spawn_app();
+    let (no, token) = app.create(&valid_body()).await;
+
+    let (status, view) = status_json(app.get_request(&no, Some(&token)).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(view["view"], "private");
+    assert_eq!(view["contact"]["name"], "王小明");
+    assert_eq!(view["contact"]["phone"], "13912345678");
+    assert_eq!(view["contact"]["email"], "wang.xm@example.cn");
+    assert_eq!(view["location"]["lat"], 28.203456);
+    assert_eq!(view["address"], "芙蓉路 12 号 3 栋");
+    assert_eq!(view["timeline"][0]["event"], "submitted");
+
+    // A link in a message carries the token in the query.
+    let (status, view) = status_json(app.get(&format!("/api/v1/requests/{no}?token={token}")).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(view["view"], "private");
+}
+
+#[tokio::test]
+async fn a_wrong_token_or_another_tickets_token_is_refused() {
+    let app = spawn_app();
+    let (no, _) = app.create(&valid_body()).await;
+    let (_, other_token) = app.create(&valid_body()).await;
+    for token in [other_token.as_str(), "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "not a token"] {
+        let (status, error) = status_json(app.get_request(&no, Some(token)).await).await;
+        assert_eq!(status, 403, "{token}");
+        assert_eq!(error["code"], "invalid_token");
+        assert!(error.get("contact").is_none());
+    }
+}
+
+#[tokio::test]
+async fn numbers_are_forgiving_in_form_and_strict_in_digits() {
+    let app = spawn_app();
+    let (no, _) = app.create(&valid_body()).await;
+    let spaced = no.replace('-', " ");
+    let (status, view) = status_json(app.get_request(&spaced.replace(' ', "%20"), None).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(view["tracking_no"], no.as_str());
+
+    // One wrong digit fails the check digit: not found, without touching the database.
+    let last = no.chars().last().unwrap().to_digit(10).unwrap();
+    let typo = format!("{}{}", &no[..no.len() - 1], (last + 1) % 10);
+    let (status, error) = status_json(app.get_request(&typo, None).await).await;
+    assert_eq!(status, 404);
+    assert_eq!(error["code"], "not_found");
+    let (status, _) = status_json(app.get_request("19990101-0000010", None).await).await;
+    assert_eq!(status, 404);
+}

@@ -1,0 +1,11 @@
+//! Integration tests against the real stack (workerd + D1, Chromium), started by `cargo xtask test`.
+// A test that cannot go on should stop loudly at the line that failed.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod api_catalogue;
+mod api_import;
+mod api_submit;
+mod api_track;
+mod api_validation;

@@ -1,0 +1,172 @@
+//! `cargo xtask bench`: submission latency against local workerd + D1, and the
+//! submission page's transfer size. Figures go to `target/bench/*.json`.
+
+use crate::stack::{free_port, Stack};
+use crate::{build, root, setup, Result};
+use serde_json::{json, Value};
+use std::io::Write;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+const SEQUENTIAL: usize = 2_000;
+const CONCURRENCY: usize = 50;
+const PER_WORKER: usize = 40;
+
+fn body(i: usize) -> String {
+    json!({
+        "title": format!("基准测试请求 {i}"),
+        "description": "小区南门的路灯坏了两周，晚上很黑，老人出行不便，请尽快修复。",
+        "category": "01.02.01",
+        "location": { "lat": 28.2 + (i % 100) as f64 * 0.001, "lng": 112.98 },
+        "anonymous": true
+    })
+    .to_string()
+}
+
+fn submit(agent: &ureq::Agent, url: &str, key: &str, i: usize) -> Result<Duration> {
+    let started = Instant::now();
+    let response = agent
+        .post(url)
+        .set("Content-Type", "application/json")
+        .set("Idempotency-Key", key)
+        .send_string(&body(i))
+        .map_err(|e| format!("submission {i}: {e}"))?;
+    let _ = response.into_string();
+    Ok(started.elapsed())
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let rank = ((p / 100.0) * sorted.len() as f64).ceil() as usize;
+    sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
+}
+
+fn summary(mut samples: Vec<Duration>, wall: Duration) -> Value {
+    samples.sort();
+    json!({
+        "requests": samples.len(),
+        "p50_ms": percentile(&samples, 50.0),
+        "p90_ms": percentile(&samples, 90.0),
+        "p99_ms": percentile(&samples, 99.0),
+        "max_ms": samples.last().map_or(0.0, |d| d.as_secs_f64() * 1000.0),
+        "wall_s": wall.as_secs_f64(),
+        "throughput_per_s": samples.len() as f64 / wall.as_secs_f64().max(1e-9),
+    })
+}
+
+fn latency(base_url: &str, run_id: u128) -> Result<Value> {
+    let url = format!("{base_url}/api/v1/requests");
+    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(30)).build();
+    // Warm the isolate and the database before measuring.
+    for i in 0..50 {
+        submit(&agent, &url, &format!("warm-{run_id}-{i:08}"), i)?;
+    }
+    let started = Instant::now();
+    let mut sequential = Vec::with_capacity(SEQUENTIAL);
+    for i in 0..SEQUENTIAL {
+        sequential.push(submit(&agent, &url, &format!("seq-{run_id}-{i:08}"), i)?);
+    }
+    let sequential = summary(sequential, started.elapsed());
+
+    let started = Instant::now();
+    let workers: Vec<_> = (0..CONCURRENCY)
+        .map(|w| {
+            let url = url.clone();
+            std::thread::spawn(move || -> Result<Vec<Duration>> {
+                let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(60)).build();
+                (0..PER_WORKER)
+                    .map(|i| submit(&agent, &url, &format!("par-{run_id}-{w:03}-{i:06}"), w * PER_WORKER + i))
+                    .collect()
+            })
+        })
+        .collect();
+    let mut concurrent = Vec::with_capacity(CONCURRENCY * PER_WORKER);
+    for worker in workers {
+        concurrent.extend(worker.join().map_err(|_| "a bench worker panicked".to_owned())??);
+    }
+    let concurrent = summary(concurrent, started.elapsed());
+    Ok(json!({
+        "what": "POST /api/v1/requests (validation, idempotency check, sequence, one D1 batch) against wrangler dev --local",
+        "sequential": sequential,
+        "concurrent": { "connections": CONCURRENCY, "results": concurrent },
+        "target": { "p50_ms": 5.0 },
+    }))
+}
+
+fn compressed_sizes(bytes: &[u8]) -> Result<(usize, usize)> {
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(bytes).map_err(|e| e.to_string())?;
+    let gzip = gz.finish().map_err(|e| e.to_string())?.len();
+    let mut br = Vec::new();
+    {
+        let mut writer = brotli::CompressorWriter::new(&mut br, 4096, 11, 22);
+        writer.write_all(bytes).map_err(|e| e.to_string())?;
+    }
+    Ok((gzip, br.len()))
+}
+
+/// What the submission page downloads, file by file and in total.
+pub fn transfer(site: &Path) -> Result<Value> {
+    let files = [
+        "index.html",
+        "boot.js",
+        "app.css",
+        "pkg/huiyin_app.js",
+        "pkg/huiyin_app_bg.wasm",
+        "vendor/leaflet/leaflet.js",
+        "vendor/leaflet/leaflet.css",
+    ];
+    let mut rows = Vec::new();
+    let (mut raw_total, mut gzip_total, mut brotli_total) = (0, 0, 0);
+    for file in files {
+        let path = site.join(file);
+        let Ok(bytes) = std::fs::read(&path) else {
+            continue;
+        };
+        let (gzip, brotli) = compressed_sizes(&bytes)?;
+        raw_total += bytes.len();
+        gzip_total += gzip;
+        brotli_total += brotli;
+        rows.push(json!({ "file": file, "raw": bytes.len(), "gzip": gzip, "brotli": brotli }));
+    }
+    Ok(json!({
+        "page": "/ (submission)",
+        "files": rows,
+        "total": { "raw": raw_total, "gzip": gzip_total, "brotli": brotli_total },
+        "target": { "brotli": 250 * 1024 },
+    }))
+}
+
+fn write(name: &str, value: &Value) -> Result<()> {
+    let dir = root().join("target/bench");
+    std::fs::create_dir_all(&dir).map_err(|e| e.to_string())?;
+    let path = dir.join(name);
+    let text = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
+    std::fs::write(&path, text + "\n").map_err(|e| e.to_string())?;
+    eprintln!("wrote {}", path.display());
+    Ok(())
+}
+
+pub fn run(args: &[String]) -> Result<()> {
+    if let Some(other) = args.first() {
+        return Err(format!("bench: unknown option {other}"));
+    }
+    setup::tools()?;
+    build::all()?;
+    let transfer = transfer(&root().join("target/site"))?;
+    write("transfer.json", &transfer)?;
+
+    let persist = root().join("target/bench-state");
+    let _ = std::fs::remove_dir_all(&persist);
+    let stack = Stack::start(free_port()?, &persist)?;
+    let run_id = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis())
+        .unwrap_or_default();
+    let latency = latency(&stack.base_url, run_id)?;
+    write("submit.json", &latency)?;
+    eprintln!("{}", serde_json::to_string_pretty(&json!({ "transfer": transfer["total"], "submit": latency })).unwrap_or_default());
+    Ok(())
+}

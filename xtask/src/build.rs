@@ -1,0 +1,88 @@
+//! Build the Worker and the app into the folders wrangler.toml names.
+
+use crate::cmd;
+use crate::setup::{cargo_bin, node_bin};
+use crate::{root, Result};
+use std::path::Path;
+use std::process::Command;
+
+pub fn all() -> Result<()> {
+    edge()?;
+    app()?;
+    site()
+}
+
+/// `edge/build/worker/shim.mjs` via worker-build, pointed at local tools so nothing is downloaded.
+pub fn edge() -> Result<()> {
+    cmd::run(
+        Command::new(cargo_bin("worker-build"))
+            .arg("--release")
+            .current_dir(root().join("edge"))
+            .env("WASM_BINDGEN_BIN", cargo_bin("wasm-bindgen"))
+            .env("WASM_OPT_BIN", node_bin("wasm-opt"))
+            .env("ESBUILD_BIN", node_bin("esbuild")),
+    )
+}
+
+/// The Leptos app: release wasm, wasm-bindgen glue, then wasm-opt from npm binaryen
+/// (Debian's binaryen 108 produced a wasm that failed to load, see shared/NOTES.md).
+pub fn app() -> Result<()> {
+    let root = root();
+    cmd::run(
+        Command::new("cargo")
+            .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "huiyin-app"])
+            .current_dir(&root),
+    )?;
+    let pkg = root.join("target/site/pkg");
+    cmd::run(
+        Command::new(cargo_bin("wasm-bindgen"))
+            .args(["--target", "web", "--no-typescript", "--out-name", "huiyin_app", "--out-dir"])
+            .arg(&pkg)
+            .arg(root.join("target/wasm32-unknown-unknown/release/huiyin-app.wasm")),
+    )?;
+    let wasm = pkg.join("huiyin_app_bg.wasm");
+    cmd::run(
+        Command::new(node_bin("wasm-opt"))
+            .args([
+                "-Oz",
+                "--enable-bulk-memory",
+                "--enable-nontrapping-float-to-int",
+                "--enable-sign-ext",
+                "--enable-mutable-globals",
+                "--enable-reference-types",
+                "--enable-multivalue",
+                "-o",
+            ])
+            .arg(&wasm)
+            .arg(&wasm),
+    )
+}
+
+/// `target/site`: the static files, the app's package and Leaflet from npm.
+pub fn site() -> Result<()> {
+    let root = root();
+    let site = root.join("target/site");
+    copy_dir(&root.join("public"), &site)?;
+    let leaflet = site.join("vendor/leaflet");
+    copy_dir(&root.join("node_modules/leaflet/dist"), &leaflet)?;
+    // Only what the page loads: no source maps or the ESM/src builds.
+    for extra in ["leaflet-src.js", "leaflet-src.js.map", "leaflet.js.map", "leaflet-src.esm.js", "leaflet-src.esm.js.map"] {
+        let _ = std::fs::remove_file(leaflet.join(extra));
+    }
+    Ok(())
+}
+
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to).map_err(|e| format!("{}: {e}", to.display()))?;
+    let entries = std::fs::read_dir(from).map_err(|e| format!("{}: {e}", from.display()))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| e.to_string())?;
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target).map_err(|e| format!("{}: {e}", entry.path().display()))?;
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,139 @@
+//! The real stack: `wrangler dev --local` (workerd with SQLite-backed D1/KV on disk).
+
+use crate::cmd::{self, quiet_wrangler};
+use crate::setup::node_bin;
+use crate::{build, root, seed, setup, Result};
+use std::fs::File;
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// Only for local stacks; production sets its own with `wrangler secret put`.
+const DEV_TOKEN_SECRET: &str = "local-development-token-secret-not-for-production";
+
+pub struct Stack {
+    child: Child,
+    pub base_url: String,
+    pub log: PathBuf,
+}
+
+pub fn free_port() -> Result<u16> {
+    let listener = TcpListener::bind("127.0.0.1:0").map_err(|e| e.to_string())?;
+    listener.local_addr().map(|a| a.port()).map_err(|e| e.to_string())
+}
+
+fn wrangler() -> Command {
+    let mut cmd = Command::new(node_bin("wrangler"));
+    quiet_wrangler(&mut cmd).current_dir(root());
+    cmd
+}
+
+pub fn migrate(persist: &Path) -> Result<()> {
+    cmd::run(
+        wrangler()
+            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
+            .arg(persist),
+    )
+}
+
+impl Stack {
+    /// Apply migrations to `persist`, start workerd on `port` and wait until the API answers.
+    pub fn start(port: u16, persist: &Path) -> Result<Stack> {
+        migrate(persist)?;
+        let logs = root().join("target/logs");
+        std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
+        let log = logs.join(format!("wrangler-{port}.log"));
+        let out = File::create(&log).map_err(|e| e.to_string())?;
+        let err = out.try_clone().map_err(|e| e.to_string())?;
+        let inspector = free_port()?;
+        let mut command = wrangler();
+        command
+            .args(["dev", "--local", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"])
+            .args(["--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
+            .arg("--persist-to")
+            .arg(persist)
+            .args(["--var", "HUIYIN_ENV:development", "--var", &format!("TOKEN_SECRET:{DEV_TOKEN_SECRET}")])
+            .stdin(Stdio::null())
+            .stdout(out)
+            .stderr(err);
+        // Own process group, so stopping it also stops workerd below wrangler.
+        std::os::unix::process::CommandExt::process_group(&mut command, 0);
+        eprintln!("+ {}  (log: {})", cmd::describe(&command), log.display());
+        let child = command.spawn().map_err(|e| format!("wrangler dev: {e}"))?;
+        let stack = Stack { child, base_url: format!("http://127.0.0.1:{port}"), log };
+        stack.wait_ready(Duration::from_secs(90))?;
+        Ok(stack)
+    }
+
+    fn wait_ready(&self, limit: Duration) -> Result<()> {
+        let started = Instant::now();
+        let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(2)).build();
+        while started.elapsed() < limit {
+            if agent.get(&format!("{}/api/v1/health", self.base_url)).call().is_ok() {
+                eprintln!("stack ready at {} after {:.1}s", self.base_url, started.elapsed().as_secs_f64());
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(200));
+        }
+        Err(format!("the stack did not answer within {limit:?}; see {}", self.log.display()))
+    }
+
+    pub fn wait(mut self) -> Result<()> {
+        self.child.wait().map_err(|e| e.to_string()).map(|_| ())
+    }
+}
+
+impl Drop for Stack {
+    fn drop(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        let deadline = Instant::now() + Duration::from_secs(5);
+        while Instant::now() < deadline {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+}
+
+struct DevArgs {
+    port: u16,
+    persist: PathBuf,
+    seed: bool,
+}
+
+fn parse_dev_args(args: &[String]) -> Result<DevArgs> {
+    let mut parsed = DevArgs { port: 8787, persist: root().join(".wrangler/state"), seed: true };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--port" => {
+                parsed.port = it
+                    .next()
+                    .and_then(|p| p.parse().ok())
+                    .ok_or("--port needs a number")?;
+            }
+            "--persist-to" => parsed.persist = it.next().map(PathBuf::from).ok_or("--persist-to needs a folder")?,
+            "--no-seed" => parsed.seed = false,
+            other => return Err(format!("dev: unknown option {other}")),
+        }
+    }
+    Ok(parsed)
+}
+
+/// `cargo xtask dev`: build everything, migrate, seed the demo city, serve until Ctrl-C.
+pub fn dev(args: &[String]) -> Result<()> {
+    let args = parse_dev_args(args)?;
+    setup::tools()?;
+    build::all()?;
+    let stack = Stack::start(args.port, &args.persist)?;
+    if args.seed {
+        seed::demo_city(&stack.base_url)?;
+    }
+    eprintln!("\nHuiyin is running at {}/  (Ctrl-C stops it)\n", stack.base_url);
+    stack.wait()
+}
