@@ -9,3 +9,6 @@ mod api_import;
 mod api_submit;
 mod api_track;
 mod api_validation;
+
+mod browser;
+mod e2e_submit;

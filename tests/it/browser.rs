@@ -1,0 +1,153 @@
+//! A headless Chromium at phone size, driven over WebDriver, keyboard first.
+
+use fantoccini::wd::WebDriverCompatibleCommand;
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+/// The app's translations, read from its own files so tests follow wording changes.
+pub fn translations(lang: &str) -> HashMap<String, String> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/locales").join(format!("{lang}.txt"));
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
+        .collect()
+}
+
+pub fn t(lang: &str, key: &str) -> String {
+    translations(lang).remove(key).unwrap_or_else(|| panic!("{lang}: no key {key}"))
+}
+
+/// chromedriver's log endpoint (not in W3C WebDriver, so not in fantoccini).
+#[derive(Debug)]
+struct BrowserLog;
+
+impl WebDriverCompatibleCommand for BrowserLog {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/se/log", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        (http::Method::POST, Some(json!({ "type": "browser" }).to_string()))
+    }
+}
+
+impl Browser {
+    /// 390×844, like a common phone.
+    pub async fn phone() -> Browser {
+        let webdriver = std::env::var("HUIYIN_WEBDRIVER_URL")
+            .expect("HUIYIN_WEBDRIVER_URL is not set: run the browser tests with `cargo xtask test`");
+        let base = crate::helpers::spawn_app().address;
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--disable-quic", "--lang=zh-CN"],
+                "mobileEmulation": { "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 1.0 } }
+            }),
+        );
+        caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));
+        let client = ClientBuilder::new(hyper_util::client::legacy::connect::HttpConnector::new())
+            .capabilities(caps)
+            .connect(&webdriver)
+            .await
+            .expect("a Chromium session");
+        Browser { client, base }
+    }
+
+    pub async fn open(&self, path: &str) {
+        self.client.goto(&format!("{}{path}", self.base)).await.expect("navigate");
+    }
+
+    pub async fn wait_for_id(&self, id: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Id(id))
+            .await
+            .unwrap_or_else(|e| panic!("#{id} did not appear: {e}"))
+    }
+
+    pub async fn eval(&self, script: &str) -> Value {
+        self.client.execute(script, vec![]).await.expect("script runs")
+    }
+
+    pub async fn active_id(&self) -> String {
+        self.eval("return document.activeElement ? document.activeElement.id : ''")
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned()
+    }
+
+    /// Press keys on whatever has focus, as a keyboard user does.
+    pub async fn keys(&self, keys: &str) {
+        self.client.active_element().await.expect("something has focus").send_keys(keys).await.expect("keys");
+    }
+
+    /// Move focus with Tab only until `id` has it; fails if the element cannot be reached.
+    pub async fn tab_to(&self, id: &str) {
+        for _ in 0..120 {
+            if self.active_id().await == id {
+                return;
+            }
+            self.keys(&char::from(fantoccini::key::Key::Tab).to_string()).await;
+        }
+        panic!("#{id} cannot be reached with the Tab key");
+    }
+
+    pub async fn press(&self, key: fantoccini::key::Key) {
+        self.keys(&char::from(key).to_string()).await;
+    }
+
+    /// Wait until a script returns true.
+    pub async fn wait_until(&self, what: &str, script: &str) {
+        for _ in 0..100 {
+            if self.eval(script).await == Value::Bool(true) {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("timed out waiting for {what}");
+    }
+
+    pub async fn text_of(&self, id: &str) -> String {
+        self.wait_for_id(id).await.text().await.expect("text")
+    }
+
+    /// Save a PNG under target/e2e/ for people to look at.
+    pub async fn screenshot(&self, name: &str) {
+        let dir = std::env::var("HUIYIN_E2E_DIR").map(PathBuf::from).unwrap_or_else(|_| PathBuf::from("target/e2e"));
+        let _ = std::fs::create_dir_all(&dir);
+        let png = self.client.screenshot().await.expect("screenshot");
+        std::fs::write(dir.join(format!("{name}.png")), png).expect("write screenshot");
+    }
+
+    /// Severe console messages (errors, failed loads) since the last call.
+    pub async fn console_errors(&self) -> Vec<String> {
+        let entries = self.client.issue_cmd(BrowserLog).await.expect("browser log");
+        entries
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|e| e["level"] == "SEVERE")
+            .map(|e| e["message"].as_str().unwrap_or_default().to_owned())
+            .collect()
+    }
+
+    pub async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}

@@ -1,0 +1,108 @@
+//! A citizen on a phone, keyboard only: submit, see the number, track it, switch language.
+
+use crate::browser::{t, Browser};
+use crate::helpers::{spawn_app, status_json, valid_body};
+use fantoccini::key::Key;
+use shared::ids::TrackingNo;
+
+#[tokio::test]
+async fn a_request_submitted_with_the_keyboard_alone_can_be_tracked_in_two_languages() {
+    let b = Browser::phone().await;
+    b.open("/").await;
+    b.wait_for_id("title").await;
+    assert_eq!(b.eval("return document.documentElement.lang").await, "zh-Hans");
+
+    b.tab_to("category-search").await;
+    b.keys("噪音").await;
+    b.wait_until("noise results", "return document.querySelectorAll('#category-listbox [role=option]').length > 0").await;
+    b.press(Key::Down).await;
+    b.press(Key::Enter).await;
+    b.wait_until("the chosen category", "return document.body.innerText.includes('噪音污染')").await;
+
+    b.tab_to("title").await;
+    b.keys("夜间施工噪音扰民").await;
+    b.tab_to("description").await;
+    b.keys("小区旁边的工地每天晚上十一点以后还在施工，噪音很大，影响休息。").await;
+    b.tab_to("pin-at-centre").await;
+    b.press(Key::Enter).await;
+    b.screenshot("01-submit-filled").await;
+
+    b.tab_to("submit").await;
+    b.press(Key::Enter).await;
+    let number = b.text_of("tracking-no").await;
+    let number = TrackingNo::parse(number.trim()).unwrap_or_else(|| panic!("{number:?} is a tracking number"));
+    b.screenshot("02-submitted").await;
+
+    // The request is stored as typed.
+    let app = spawn_app();
+    let (status, view) = status_json(app.get_request(number.as_str(), None).await).await;
+    assert_eq!(status, 200);
+    assert_eq!(view["title"], "夜间施工噪音扰民");
+    assert_eq!(view["category"]["path"][2], "噪音污染");
+
+    b.tab_to("private-link").await;
+    b.press(Key::Enter).await;
+    let status_zh = t("zh-Hans", "status.submitted");
+    b.wait_until("the tracking page", &format!("const s = document.getElementById('status'); return !!s && s.innerText.includes('{status_zh}')")).await;
+    assert!(b.eval("return location.pathname").await.as_str().unwrap().contains(number.as_str()));
+    b.wait_until("the timeline", "const t = document.getElementById('timeline'); return !!t && t.children.length > 0").await;
+    b.screenshot("03-tracking-zh-Hans").await;
+
+    b.tab_to("lang-select").await;
+    b.press(Key::Down).await;
+    b.press(Key::Down).await;
+    b.wait_until("English", "return document.documentElement.lang === 'en'").await;
+    let status_en = t("en", "status.submitted");
+    b.wait_until("English status", &format!("return document.getElementById('status').innerText.includes('{status_en}')")).await;
+    b.screenshot("04-tracking-en").await;
+
+    let errors = b.console_errors().await;
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn an_empty_submission_shows_an_error_summary_that_takes_focus_and_links_to_fields() {
+    let b = Browser::phone().await;
+    b.open("/").await;
+    b.wait_for_id("title").await;
+    b.tab_to("submit").await;
+    b.press(Key::Enter).await;
+    b.wait_for_id("error-summary").await;
+    b.wait_until("focus on the summary", "const s = document.getElementById('error-summary'); return s.contains(document.activeElement)").await;
+    let summary = b.text_of("error-summary").await;
+    for key in ["field.title", "field.description", "field.category", "field.location"] {
+        assert!(summary.contains(&t("zh-Hans", key)), "{key} in {summary}");
+    }
+    b.screenshot("05-error-summary").await;
+
+    // The first link leads to its field.
+    b.eval("document.querySelector('#error-summary a').focus(); return true").await;
+    let target = b.eval("return document.querySelector('#error-summary a').getAttribute('href')").await;
+    b.press(Key::Enter).await;
+    let wanted = target.as_str().unwrap().trim_start_matches('#').to_owned();
+    b.wait_until("focus on the field", &format!("return document.activeElement.id === '{wanted}'")).await;
+    assert_eq!(b.eval("return document.getElementById('title').getAttribute('aria-invalid')").await, "true");
+    b.close().await;
+}
+
+#[tokio::test]
+async fn anyone_with_the_number_sees_the_public_view_only() {
+    let app = spawn_app();
+    let (no, _) = app.create(&valid_body()).await;
+    let b = Browser::phone().await;
+    b.open("/track").await;
+    b.wait_for_id("track-input").await;
+    b.tab_to("track-input").await;
+    b.keys(&no.replace('-', " ")).await;
+    b.press(Key::Enter).await;
+    b.wait_until("the public view", &format!("const s = document.getElementById('status'); return !!s && s.innerText.includes('{}')", t("zh-Hans", "status.submitted"))).await;
+    let page = b.eval("return document.body.innerText").await;
+    let page = page.as_str().unwrap();
+    assert!(page.contains("小区门口路灯不亮"));
+    for secret in ["王小明", "13912345678", "wang.xm@example.cn", "芙蓉路 12 号 3 栋"] {
+        assert!(!page.contains(secret), "{secret} shown publicly");
+    }
+    b.screenshot("06-track-public").await;
+    b.close().await;
+}
