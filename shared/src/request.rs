@@ -353,7 +353,8 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        let cases: Vec<(fn(&mut NewRequestInput), &str, FieldErrorCode)> = vec![
+        type Case = (fn(&mut NewRequestInput), &'static str, FieldErrorCode);
+        let cases: Vec<Case> = vec![
             (|i| i.category = Some("99.99.99".into()), "category", FieldErrorCode::UnknownCategory),
             (|i| i.category = Some("01.02".into()), "category", FieldErrorCode::NotLeafCategory),
             (|i| i.kind = Some("company".into()), "kind", FieldErrorCode::UnknownValue),
