@@ -30,8 +30,9 @@ fn text(env: &Env, name: &str) -> Option<String> {
 impl AppState {
     pub fn from_env(env: &Env) -> Result<Self, ApiError> {
         let city = match text(env, "CITY_CONFIG") {
-            Some(json) => serde_json::from_str(&json)
-                .map_err(|e| ApiError::Misconfigured(format!("CITY_CONFIG: {e}")))?,
+            Some(json) => {
+                serde_json::from_str(&json).map_err(|e| ApiError::Misconfigured(format!("CITY_CONFIG: {e}")))?
+            }
             None => CityConfig::demo(),
         };
         let token_secret = text(env, "TOKEN_SECRET")

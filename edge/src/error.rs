@@ -30,14 +30,12 @@ impl ApiError {
     fn body(&self) -> ApiErrorBody {
         use ApiError::*;
         match self {
-            UnsupportedMediaType => ApiErrorBody::new(
-                ErrorCode::UnsupportedMediaType,
-                "send the body as application/json",
-            ),
-            PayloadTooLarge { limit } => ApiErrorBody::new(
-                ErrorCode::PayloadTooLarge,
-                format!("the body is larger than {limit} bytes"),
-            ),
+            UnsupportedMediaType => {
+                ApiErrorBody::new(ErrorCode::UnsupportedMediaType, "send the body as application/json")
+            }
+            PayloadTooLarge { limit } => {
+                ApiErrorBody::new(ErrorCode::PayloadTooLarge, format!("the body is larger than {limit} bytes"))
+            }
             Malformed { field, message } => {
                 let mut fields = FieldErrors::new();
                 if let Some(field) = field {
@@ -55,11 +53,9 @@ impl ApiError {
                 fields.add(header, FieldErrorCode::InvalidFormat, *message);
                 ApiErrorBody::with_fields(ErrorCode::MissingHeader, format!("the {header} header is invalid"), fields)
             }
-            Invalid(fields) => ApiErrorBody::with_fields(
-                ErrorCode::ValidationFailed,
-                "some fields are not valid",
-                fields.clone(),
-            ),
+            Invalid(fields) => {
+                ApiErrorBody::with_fields(ErrorCode::ValidationFailed, "some fields are not valid", fields.clone())
+            }
             IdempotencyKeyReused => ApiErrorBody::new(
                 ErrorCode::IdempotencyKeyReused,
                 "this Idempotency-Key was already used with a different body",

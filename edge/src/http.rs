@@ -31,10 +31,10 @@ pub async fn read_json_body(req: &mut Request, limit: usize) -> Result<Vec<u8>, 
     if declared.is_some_and(|n| n > limit) {
         return Err(ApiError::PayloadTooLarge { limit });
     }
-    let bytes = req.bytes().await.map_err(|_| ApiError::Malformed {
-        field: None,
-        message: "the body could not be read".into(),
-    })?;
+    let bytes = req
+        .bytes()
+        .await
+        .map_err(|_| ApiError::Malformed { field: None, message: "the body could not be read".into() })?;
     if bytes.len() > limit {
         return Err(ApiError::PayloadTooLarge { limit });
     }
@@ -50,10 +50,7 @@ pub fn parse_json<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Api
     let de = &mut serde_json::Deserializer::from_slice(bytes);
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
-        ApiError::Malformed {
-            field: (path != ".").then_some(path),
-            message: e.into_inner().to_string(),
-        }
+        ApiError::Malformed { field: (path != ".").then_some(path), message: e.into_inner().to_string() }
     })
 }
 

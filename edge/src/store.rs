@@ -113,11 +113,7 @@ impl TicketRow {
         let channel = Channel::parse(&self.channel).ok_or_else(|| bad("channel", &self.channel))?;
         let kind = RequestKind::parse(&self.kind).ok_or_else(|| bad("kind", &self.kind))?;
         let status = Status::parse(&self.status).ok_or_else(|| bad("status", &self.status))?;
-        let contact = Contact {
-            name: self.contact_name,
-            phone: self.contact_phone,
-            email: self.contact_email,
-        };
+        let contact = Contact { name: self.contact_name, phone: self.contact_phone, email: self.contact_email };
         let ticket = Ticket {
             id: TicketId::from_stored(self.id),
             tracking_no: TrackingNo::from_stored(self.tracking_no),
@@ -151,12 +147,7 @@ impl EventRow {
     fn into_event(self) -> StoreResult<TicketEvent> {
         let kind: EventKind =
             serde_json::from_str(&self.data).map_err(|e| StoreError(format!("stored event {:?}: {e}", self.data)))?;
-        Ok(TicketEvent {
-            at: parse_time(&self.at)?,
-            kind,
-            actor: self.actor,
-            public: self.public != 0,
-        })
+        Ok(TicketEvent { at: parse_time(&self.at)?, kind, actor: self.actor, public: self.public != 0 })
     }
 }
 
@@ -219,7 +210,9 @@ impl Store {
         let data = serde_json::to_string(&e.kind).map_err(|err| StoreError(err.to_string()))?;
         Ok(self
             .db
-            .prepare("INSERT INTO ticket_events (ticket_id, at, kind, data, actor, public) VALUES (?1, ?2, ?3, ?4, ?5, ?6)")
+            .prepare(
+                "INSERT INTO ticket_events (ticket_id, at, kind, data, actor, public) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            )
             .bind(&[
                 text(ticket.as_str()),
                 time(&e.at),
@@ -342,11 +335,8 @@ impl Store {
             return Ok(None);
         };
         let (ticket, token_hash) = row.into_ticket()?;
-        let events = events
-            .results::<EventRow>()?
-            .into_iter()
-            .map(EventRow::into_event)
-            .collect::<StoreResult<Vec<_>>>()?;
+        let events =
+            events.results::<EventRow>()?.into_iter().map(EventRow::into_event).collect::<StoreResult<Vec<_>>>()?;
         Ok(Some((ticket, token_hash, events)))
     }
 

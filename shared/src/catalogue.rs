@@ -19,9 +19,7 @@ impl CategoryCode {
         let raw = raw.trim();
         let segments: Vec<&str> = raw.split('.').collect();
         let well_formed = (1..=3).contains(&segments.len())
-            && segments
-                .iter()
-                .all(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()));
+            && segments.iter().all(|s| s.len() == 2 && s.bytes().all(|b| b.is_ascii_digit()));
         well_formed.then(|| Self(raw.to_owned()))
     }
 
@@ -101,10 +99,7 @@ impl Catalogue {
                 continue;
             }
             let cols: Vec<&str> = line.split(',').map(str::trim).collect();
-            let row_error = |reason: &str| CatalogueError::Row {
-                line: line_no,
-                reason: reason.to_owned(),
-            };
+            let row_error = |reason: &str| CatalogueError::Row { line: line_no, reason: reason.to_owned() };
             let [code, l1, l2, l3] = cols.as_slice() else {
                 return Err(row_error("expected 4 columns"));
             };
@@ -176,10 +171,7 @@ impl Catalogue {
             let prefix = CategoryCode(segments[..depth].join("."));
             path.push(self.names.get(&prefix)?.clone());
         }
-        Some(CategoryRef {
-            code: code.clone(),
-            path,
-        })
+        Some(CategoryRef { code: code.clone(), path })
     }
 
     /// Find a category by code or by its name at any level (first match in code order).
@@ -188,10 +180,7 @@ impl Catalogue {
         if let Some(code) = CategoryCode::parse(wanted).filter(|c| self.contains(c)) {
             return Some(code);
         }
-        self.names
-            .iter()
-            .find(|(_, name)| name.as_str() == wanted)
-            .map(|(code, _)| code.clone())
+        self.names.iter().find(|(_, name)| name.as_str() == wanted).map(|(code, _)| code.clone())
     }
 
     /// Leaves whose path (any level) contains every whitespace-separated term, in code order.
@@ -247,19 +236,11 @@ mod tests {
         let cat = Catalogue::from_csv(DEFAULT_CATALOGUE_CSV).unwrap();
         assert_eq!(cat.count_at_level(1), 15);
         assert_eq!(cat.count_at_level(3), 517, "one leaf per row");
-        let unique_leaf_names: std::collections::BTreeSet<_> = cat
-            .names
-            .iter()
-            .filter(|(c, _)| c.level() == 3)
-            .map(|(_, n)| n.clone())
-            .collect();
+        let unique_leaf_names: std::collections::BTreeSet<_> =
+            cat.names.iter().filter(|(c, _)| c.level() == 3).map(|(_, n)| n.clone()).collect();
         assert_eq!(unique_leaf_names.len(), 390);
-        let unique_l2_names: std::collections::BTreeSet<_> = cat
-            .names
-            .iter()
-            .filter(|(c, _)| c.level() == 2)
-            .map(|(_, n)| n.clone())
-            .collect();
+        let unique_l2_names: std::collections::BTreeSet<_> =
+            cat.names.iter().filter(|(c, _)| c.level() == 2).map(|(_, n)| n.clone()).collect();
         assert_eq!(unique_l2_names.len(), 103);
         assert_eq!(Catalogue::builtin().len(), cat.len());
     }

@@ -20,12 +20,7 @@ impl CityConfig {
     pub fn demo() -> Self {
         Self {
             name: "A市".to_owned(),
-            service_area: BoundingBox {
-                south: 27.85,
-                west: 112.60,
-                north: 28.45,
-                east: 113.25,
-            },
+            service_area: BoundingBox { south: 27.85, west: 112.60, north: 28.45, east: 113.25 },
             centre: [28.195, 112.975],
             utc_offset_minutes: 480,
         }
@@ -33,7 +28,6 @@ impl CityConfig {
 
     /// The city's clock; an impossible offset falls back to UTC rather than failing a request.
     pub fn offset(&self) -> FixedOffset {
-        FixedOffset::east_opt(self.utc_offset_minutes.saturating_mul(60))
-            .unwrap_or_else(|| Utc.fix())
+        FixedOffset::east_opt(self.utc_offset_minutes.saturating_mul(60)).unwrap_or_else(|| Utc.fix())
     }
 }

@@ -127,11 +127,7 @@ impl FieldErrors {
         limit: Option<u32>,
     ) {
         // The first problem of a field is the one worth telling.
-        self.0.entry(field.to_owned()).or_insert(FieldError {
-            code,
-            message: message.into(),
-            limit,
-        });
+        self.0.entry(field.to_owned()).or_insert(FieldError { code, message: message.into(), limit });
     }
 
     pub fn is_empty(&self) -> bool {
@@ -163,19 +159,11 @@ pub struct ApiErrorBody {
 
 impl ApiErrorBody {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            fields: FieldErrors::new(),
-        }
+        Self { code, message: message.into(), fields: FieldErrors::new() }
     }
 
     pub fn with_fields(code: ErrorCode, message: impl Into<String>, fields: FieldErrors) -> Self {
-        Self {
-            code,
-            message: message.into(),
-            fields,
-        }
+        Self { code, message: message.into(), fields }
     }
 }
 

@@ -41,11 +41,7 @@ impl LatLng {
         let lng = check_axis(errors, &lng_field, lng, 180.0);
         let point = LatLng { lat: lat?, lng: lng? };
         if !area.contains(point) {
-            errors.add(
-                prefix,
-                FieldErrorCode::OutsideServiceArea,
-                "the location is outside the city's service area",
-            );
+            errors.add(prefix, FieldErrorCode::OutsideServiceArea, "the location is outside the city's service area");
             return None;
         }
         Some(point)
@@ -56,10 +52,7 @@ impl LatLng {
         let snap = |v: f64| ((v / PUBLIC_GRID_DEGREES).floor() + 0.5) * PUBLIC_GRID_DEGREES;
         // Round away float noise so the JSON shows the cell, not 28.195500000000003.
         let tidy = |v: f64| (v * 1e4).round() / 1e4;
-        LatLng {
-            lat: tidy(snap(self.lat)),
-            lng: tidy(snap(self.lng)),
-        }
+        LatLng { lat: tidy(snap(self.lat)), lng: tidy(snap(self.lng)) }
     }
 }
 
@@ -70,11 +63,7 @@ fn check_axis(errors: &mut FieldErrors, field: &str, value: Option<f64>, bound: 
             None
         }
         Some(v) if !v.is_finite() || v.abs() > bound => {
-            errors.add(
-                field,
-                FieldErrorCode::OutOfRange,
-                format!("{field} must be between -{bound} and {bound}"),
-            );
+            errors.add(field, FieldErrorCode::OutOfRange, format!("{field} must be between -{bound} and {bound}"));
             None
         }
         Some(v) => Some(v),

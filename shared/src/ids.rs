@@ -57,9 +57,8 @@ impl TrackingNo {
                 _ => None,
             })
             .collect();
-        let only_allowed = raw
-            .chars()
-            .all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, '-' | ' ' | '－'));
+        let only_allowed =
+            raw.chars().all(|c| c.is_ascii_digit() || ('０'..='９').contains(&c) || matches!(c, '-' | ' ' | '－'));
         if !only_allowed || digits.len() < 15 || digits.len() > 20 {
             return None;
         }
@@ -95,7 +94,11 @@ fn luhn_check_digit(digits: &str) -> u32 {
             let d = u32::from(b - b'0');
             if i % 2 == 0 {
                 let doubled = d * 2;
-                if doubled > 9 { doubled - 9 } else { doubled }
+                if doubled > 9 {
+                    doubled - 9
+                } else {
+                    doubled
+                }
             } else {
                 d
             }
@@ -135,8 +138,8 @@ impl AccessToken {
     /// What the reporter presented; shape-checked only, the hash decides.
     pub fn presented(raw: &str) -> Option<Self> {
         let raw = raw.trim();
-        let ok = (20..=100).contains(&raw.len())
-            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
+        let ok =
+            (20..=100).contains(&raw.len()) && raw.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_');
         ok.then(|| Self(raw.to_owned()))
     }
 
@@ -153,10 +156,7 @@ fn base64url(bytes: &[u8]) -> String {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
     let mut out = String::with_capacity(bytes.len() * 4 / 3 + 2);
     for chunk in bytes.chunks(3) {
-        let n = chunk
-            .iter()
-            .enumerate()
-            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        let n = chunk.iter().enumerate().fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
         let chars = chunk.len() + 1;
         for i in 0..chars {
             out.push(char::from(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize]));
@@ -177,9 +177,7 @@ impl IdempotencyKey {
     pub fn parse(raw: &str) -> Option<Self> {
         let raw = raw.trim();
         let ok = (Self::MIN_LEN..=Self::MAX_LEN).contains(&raw.len())
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
+            && raw.bytes().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b':'));
         ok.then(|| Self(raw.to_owned()))
     }
 

@@ -134,11 +134,26 @@ impl ImportRow {
             }),
         };
         match (external_id, title, description, category, created_at, status, channel) {
-            (Some(external_id), Some(title), Some(description), Some(category), Some(created_at), Some(status), Some(channel))
-                if errors.is_empty() =>
-            {
-                Ok(ImportRow { external_id, title, description, category, created_at, closed_at, status, point, department, channel })
-            }
+            (
+                Some(external_id),
+                Some(title),
+                Some(description),
+                Some(category),
+                Some(created_at),
+                Some(status),
+                Some(channel),
+            ) if errors.is_empty() => Ok(ImportRow {
+                external_id,
+                title,
+                description,
+                category,
+                created_at,
+                closed_at,
+                status,
+                point,
+                department,
+                channel,
+            }),
             _ => Err(errors),
         }
     }
@@ -182,15 +197,15 @@ fn parse_time(errors: &mut FieldErrors, field: &str, raw: &str, city: &CityConfi
     let local = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y-%m-%dT%H:%M:%S"]
         .iter()
         .find_map(|f| NaiveDateTime::parse_from_str(raw, f).ok())
-        .or_else(|| {
-            chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d")
-                .ok()
-                .and_then(|d| d.and_hms_opt(0, 0, 0))
-        });
+        .or_else(|| chrono::NaiveDate::parse_from_str(raw, "%Y-%m-%d").ok().and_then(|d| d.and_hms_opt(0, 0, 0)));
     match local.and_then(|t| city.offset().from_local_datetime(&t).single()) {
         Some(t) => Some(t.with_timezone(&Utc)),
         None => {
-            errors.add(field, FieldErrorCode::InvalidFormat, format!("{field} must be a date and time like 2020-01-06 12:09:38"));
+            errors.add(
+                field,
+                FieldErrorCode::InvalidFormat,
+                format!("{field} must be a date and time like 2020-01-06 12:09:38"),
+            );
             None
         }
     }

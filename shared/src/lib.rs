@@ -15,4 +15,3 @@ pub mod request;
 pub mod status;
 pub mod text;
 pub mod ticket;
-

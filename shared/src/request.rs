@@ -71,9 +71,7 @@ impl RequestKind {
     }
 
     pub fn parse(raw: &str) -> Option<Self> {
-        [RequestKind::Citizen, RequestKind::Enterprise]
-            .into_iter()
-            .find(|k| k.as_str() == raw)
+        [RequestKind::Citizen, RequestKind::Enterprise].into_iter().find(|k| k.as_str() == raw)
     }
 }
 
@@ -122,9 +120,7 @@ pub struct ContactInput {
 
 impl ContactInput {
     fn is_blank(&self) -> bool {
-        [&self.name, &self.phone, &self.email]
-            .iter()
-            .all(|f| f.as_deref().is_none_or(|v| v.trim().is_empty()))
+        [&self.name, &self.phone, &self.email].iter().all(|f| f.as_deref().is_none_or(|v| v.trim().is_empty()))
     }
 }
 
@@ -164,11 +160,7 @@ pub struct NewRequest {
 
 impl NewRequest {
     /// Check every field and report all problems at once, each under its field path.
-    pub fn parse(
-        input: &NewRequestInput,
-        catalogue: &Catalogue,
-        area: &BoundingBox,
-    ) -> Result<Self, FieldErrors> {
+    pub fn parse(input: &NewRequestInput, catalogue: &Catalogue, area: &BoundingBox) -> Result<Self, FieldErrors> {
         let mut errors = FieldErrors::new();
         let title = Title::parse_into(&mut errors, input.title.as_deref());
         let description = Description::parse_into(&mut errors, input.description.as_deref());
@@ -197,15 +189,7 @@ impl NewRequest {
         };
         match (title, description, category, location, kind) {
             (Some(title), Some(description), Some(category), Some(location), Some(kind)) if errors.is_empty() => {
-                Ok(NewRequest {
-                    title,
-                    description,
-                    category,
-                    location,
-                    contact,
-                    anonymous,
-                    kind,
-                })
+                Ok(NewRequest { title, description, category, location, contact, anonymous, kind })
             }
             _ => Err(errors),
         }
@@ -223,11 +207,7 @@ fn parse_category(errors: &mut FieldErrors, raw: Option<&str>, catalogue: &Catal
             None
         }
         Some(code) if !catalogue.is_leaf(&code) => {
-            errors.add(
-                "category",
-                FieldErrorCode::NotLeafCategory,
-                "choose a third-level category",
-            );
+            errors.add("category", FieldErrorCode::NotLeafCategory, "choose a third-level category");
             None
         }
         Some(code) => Some(code),
@@ -246,34 +226,24 @@ fn parse_location(errors: &mut FieldErrors, raw: Option<&LocationInput>, area: &
 
 fn parse_contact(errors: &mut FieldErrors, raw: &ContactInput) -> Option<Contact> {
     let name = text::optional(errors, "contact.name", raw.name.as_deref(), NAME_MAX);
-    let phone = raw
-        .phone
-        .as_deref()
-        .map(str::trim)
-        .filter(|p| !p.is_empty())
-        .and_then(|p| {
-            let normalised = normalise_phone(p);
-            if normalised.is_none() {
-                errors.add(
-                    "contact.phone",
-                    FieldErrorCode::InvalidFormat,
-                    "a phone number has 7 to 15 digits, optionally with +, spaces or dashes",
-                );
-            }
-            normalised
-        });
-    let email = raw
-        .email
-        .as_deref()
-        .map(str::trim)
-        .filter(|e| !e.is_empty())
-        .and_then(|e| {
-            let ok = is_plausible_email(e);
-            if !ok {
-                errors.add("contact.email", FieldErrorCode::InvalidFormat, "this is not an e-mail address");
-            }
-            ok.then(|| e.to_owned())
-        });
+    let phone = raw.phone.as_deref().map(str::trim).filter(|p| !p.is_empty()).and_then(|p| {
+        let normalised = normalise_phone(p);
+        if normalised.is_none() {
+            errors.add(
+                "contact.phone",
+                FieldErrorCode::InvalidFormat,
+                "a phone number has 7 to 15 digits, optionally with +, spaces or dashes",
+            );
+        }
+        normalised
+    });
+    let email = raw.email.as_deref().map(str::trim).filter(|e| !e.is_empty()).and_then(|e| {
+        let ok = is_plausible_email(e);
+        if !ok {
+            errors.add("contact.email", FieldErrorCode::InvalidFormat, "this is not an e-mail address");
+        }
+        ok.then(|| e.to_owned())
+    });
     let contact = Contact { name, phone, email };
     (contact != Contact::default()).then_some(contact)
 }
@@ -318,14 +288,10 @@ mod tests {
             description: Some("芙蓉路小区南门的路灯已经坏了两周，晚上很黑，老人出行不便。".into()),
             category: Some("01.02.01".into()),
             location: Some(LocationInput {
-                lat: Some(28.2),
-                lng: Some(112.98),
-                address: Some("芙蓉路 12 号".into()),
+                lat: Some(28.2), lng: Some(112.98), address: Some("芙蓉路 12 号".into())
             }),
             contact: Some(ContactInput {
-                name: Some("张三".into()),
-                phone: Some("138 1234 5678".into()),
-                email: None,
+                name: Some("张三".into()), phone: Some("138 1234 5678".into()), email: None
             }),
             anonymous: Some(false),
             kind: None,
@@ -380,7 +346,13 @@ mod tests {
                 FieldErrorCode::Required,
             ),
             (
-                |i| i.location = Some(LocationInput { lat: Some(28.2), lng: Some(112.9), address: Some("址".repeat(ADDRESS_MAX + 1)) }),
+                |i| {
+                    i.location = Some(LocationInput {
+                        lat: Some(28.2),
+                        lng: Some(112.9),
+                        address: Some("址".repeat(ADDRESS_MAX + 1)),
+                    })
+                },
                 "location.address",
                 FieldErrorCode::TooLong,
             ),

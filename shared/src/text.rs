@@ -7,21 +7,12 @@ use serde::{Deserialize, Serialize};
 /// Trim and collapse the control characters a paste from another app can carry,
 /// keeping line breaks (descriptions are paragraphs).
 pub fn clean(input: &str) -> String {
-    let kept: String = input
-        .chars()
-        .filter(|c| !c.is_control() || *c == '\n')
-        .collect();
+    let kept: String = input.chars().filter(|c| !c.is_control() || *c == '\n').collect();
     kept.trim().to_owned()
 }
 
 /// Check a required text field's length; record the problem under `field`.
-pub fn bounded(
-    errors: &mut FieldErrors,
-    field: &str,
-    value: Option<&str>,
-    min: usize,
-    max: usize,
-) -> Option<String> {
+pub fn bounded(errors: &mut FieldErrors, field: &str, value: Option<&str>, min: usize, max: usize) -> Option<String> {
     let Some(raw) = value else {
         errors.add(field, FieldErrorCode::Required, format!("{field} is required"));
         return None;

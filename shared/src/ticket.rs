@@ -149,10 +149,7 @@ impl TicketView {
 }
 
 fn category_ref(catalogue: &Catalogue, code: &CategoryCode) -> CategoryRef {
-    catalogue.path(code).unwrap_or_else(|| CategoryRef {
-        code: code.clone(),
-        path: Vec::new(),
-    })
+    catalogue.path(code).unwrap_or_else(|| CategoryRef { code: code.clone(), path: Vec::new() })
 }
 
 pub fn public_view(ticket: &Ticket, events: &[TicketEvent], catalogue: &Catalogue) -> PublicTicketView {
@@ -210,8 +207,16 @@ mod tests {
             title: Some("噪音扰民，电话13912345678".into()),
             description: Some("晚上施工噪音很大，请联系我 13912345678 或 li@example.com".into()),
             category: Some("11.01.01".into()),
-            location: Some(LocationInput { lat: Some(28.123456), lng: Some(112.987654), address: Some("某小区5栋".into()) }),
-            contact: Some(ContactInput { name: Some("李四".into()), phone: Some("13912345678".into()), email: Some("li@example.com".into()) }),
+            location: Some(LocationInput {
+                lat: Some(28.123456),
+                lng: Some(112.987654),
+                address: Some("某小区5栋".into()),
+            }),
+            contact: Some(ContactInput {
+                name: Some("李四".into()),
+                phone: Some("13912345678".into()),
+                email: Some("li@example.com".into()),
+            }),
             anonymous: None,
             kind: None,
         };
@@ -226,11 +231,18 @@ mod tests {
         let t = ticket();
         let events = vec![
             TicketEvent::submitted(&t),
-            TicketEvent { at: t.created_at, kind: EventKind::Note { text: "internal".into() }, actor: "staff:1".into(), public: false },
+            TicketEvent {
+                at: t.created_at,
+                kind: EventKind::Note { text: "internal".into() },
+                actor: "staff:1".into(),
+                public: false,
+            },
         ];
         let view = public_view(&t, &events, Catalogue::builtin());
         let json = serde_json::to_string(&view).unwrap();
-        for secret in ["李四", "13912345678", "li@example.com", "某小区5栋", "28.123456", "112.987654", "internal", "staff:1"] {
+        for secret in
+            ["李四", "13912345678", "li@example.com", "某小区5栋", "28.123456", "112.987654", "internal", "staff:1"]
+        {
             assert!(!json.contains(secret), "{secret} leaked in {json}");
         }
         let p = view.approximate_location.unwrap();

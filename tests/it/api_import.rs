@@ -55,6 +55,7 @@ async fn a_bad_row_is_reported_and_never_stops_the_good_ones() {
     assert_eq!(status, 200);
     assert_eq!(report["imported"], 2);
     let errors = report["errors"].as_array().unwrap();
-    let named: Vec<(u64, &str)> = errors.iter().map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap())).collect();
+    let named: Vec<(u64, &str)> =
+        errors.iter().map(|e| (e["row"].as_u64().unwrap(), e["field"].as_str().unwrap())).collect();
     assert_eq!(named, vec![(2, "category"), (3, "created_at"), (4, "lat")]);
 }

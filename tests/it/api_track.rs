@@ -4,7 +4,8 @@ use crate::helpers::{spawn_app, status_json, valid_body};
 use shared::geo::{distance_m, LatLng};
 
 /// Everything in `valid_body()` that identifies the reporter or pins the exact spot.
-const PERSONAL: [&str; 7] = ["王小明", "13912345678", "wang.xm@example.cn", "芙蓉路 12 号 3 栋", "28.203456", "112.981234", "token"];
+const PERSONAL: [&str; 7] =
+    ["王小明", "13912345678", "wang.xm@example.cn", "芙蓉路 12 号 3 栋", "28.203456", "112.981234", "token"];
 
 #[tokio::test]
 async fn the_public_view_leaks_no_contact_data_or_exact_location() {

@@ -77,7 +77,8 @@ async fn malformed_bodies_are_400_and_name_the_field() {
         ("[]".into(), None),
     ];
     for (body, field) in cases {
-        let (status, error) = status_json(app.submit_raw(Some(&unique_key()), "application/json", body.clone()).await).await;
+        let (status, error) =
+            status_json(app.submit_raw(Some(&unique_key()), "application/json", body.clone()).await).await;
         assert_eq!(status, 400, "{body}");
         assert_eq!(error["code"], "malformed_body");
         if let Some(field) = field {

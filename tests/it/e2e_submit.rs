@@ -14,7 +14,8 @@ async fn a_request_submitted_with_the_keyboard_alone_can_be_tracked_in_two_langu
 
     b.tab_to("category-search").await;
     b.keys("噪音").await;
-    b.wait_until("noise results", "return document.querySelectorAll('#category-listbox [role=option]').length > 0").await;
+    b.wait_until("noise results", "return document.querySelectorAll('#category-listbox [role=option]').length > 0")
+        .await;
     b.press(Key::Down).await;
     b.press(Key::Enter).await;
     b.wait_until("the chosen category", "return document.body.innerText.includes('噪音污染')").await;
@@ -43,9 +44,14 @@ async fn a_request_submitted_with_the_keyboard_alone_can_be_tracked_in_two_langu
     b.tab_to("private-link").await;
     b.press(Key::Enter).await;
     let status_zh = t("zh-Hans", "status.submitted");
-    b.wait_until("the tracking page", &format!("const s = document.getElementById('status'); return !!s && s.innerText.includes('{status_zh}')")).await;
+    b.wait_until(
+        "the tracking page",
+        &format!("const s = document.getElementById('status'); return !!s && s.innerText.includes('{status_zh}')"),
+    )
+    .await;
     assert!(b.eval("return location.pathname").await.as_str().unwrap().contains(number.as_str()));
-    b.wait_until("the timeline", "const t = document.getElementById('timeline'); return !!t && t.children.length > 0").await;
+    b.wait_until("the timeline", "const t = document.getElementById('timeline'); return !!t && t.children.length > 0")
+        .await;
     b.screenshot("03-tracking-zh-Hans").await;
 
     b.tab_to("lang-select").await;
@@ -53,7 +59,11 @@ async fn a_request_submitted_with_the_keyboard_alone_can_be_tracked_in_two_langu
     b.press(Key::Down).await;
     b.wait_until("English", "return document.documentElement.lang === 'en'").await;
     let status_en = t("en", "status.submitted");
-    b.wait_until("English status", &format!("return document.getElementById('status').innerText.includes('{status_en}')")).await;
+    b.wait_until(
+        "English status",
+        &format!("return document.getElementById('status').innerText.includes('{status_en}')"),
+    )
+    .await;
     b.screenshot("04-tracking-en").await;
 
     let errors = b.console_errors().await;
@@ -69,7 +79,11 @@ async fn an_empty_submission_shows_an_error_summary_that_takes_focus_and_links_t
     b.tab_to("submit").await;
     b.press(Key::Enter).await;
     b.wait_for_id("error-summary").await;
-    b.wait_until("focus on the summary", "const s = document.getElementById('error-summary'); return s.contains(document.activeElement)").await;
+    b.wait_until(
+        "focus on the summary",
+        "const s = document.getElementById('error-summary'); return s.contains(document.activeElement)",
+    )
+    .await;
     let summary = b.text_of("error-summary").await;
     for key in ["field.title", "field.description", "field.category", "field.location"] {
         assert!(summary.contains(&t("zh-Hans", key)), "{key} in {summary}");
@@ -96,7 +110,14 @@ async fn anyone_with_the_number_sees_the_public_view_only() {
     b.tab_to("track-input").await;
     b.keys(&no.replace('-', " ")).await;
     b.press(Key::Enter).await;
-    b.wait_until("the public view", &format!("const s = document.getElementById('status'); return !!s && s.innerText.includes('{}')", t("zh-Hans", "status.submitted"))).await;
+    b.wait_until(
+        "the public view",
+        &format!(
+            "const s = document.getElementById('status'); return !!s && s.innerText.includes('{}')",
+            t("zh-Hans", "status.submitted")
+        ),
+    )
+    .await;
     let page = b.eval("return document.body.innerText").await;
     let page = page.as_str().unwrap();
     assert!(page.contains("小区门口路灯不亮"));

@@ -21,10 +21,8 @@ pub fn spawn_app() -> TestApp {
 pub fn unique_key() -> String {
     static COUNTER: AtomicU64 = AtomicU64::new(0);
     let n = COUNTER.fetch_add(1, Ordering::Relaxed);
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_nanos())
-        .unwrap_or_default();
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or_default();
     format!("test-{}-{nanos}-{n}", std::process::id())
 }
 
@@ -51,11 +49,7 @@ impl TestApp {
     }
 
     pub async fn submit_raw(&self, key: Option<&str>, content_type: &str, body: String) -> Response {
-        let mut req = self
-            .client
-            .post(self.url("/api/v1/requests"))
-            .header("Content-Type", content_type)
-            .body(body);
+        let mut req = self.client.post(self.url("/api/v1/requests")).header("Content-Type", content_type).body(body);
         if let Some(key) = key {
             req = req.header("Idempotency-Key", key);
         }

@@ -161,12 +161,13 @@ pub fn run(args: &[String]) -> Result<()> {
     let persist = root().join("target/bench-state");
     let _ = std::fs::remove_dir_all(&persist);
     let stack = Stack::start(free_port()?, &persist)?;
-    let run_id = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_millis())
-        .unwrap_or_default();
+    let run_id =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
     let latency = latency(&stack.base_url, run_id)?;
     write("submit.json", &latency)?;
-    eprintln!("{}", serde_json::to_string_pretty(&json!({ "transfer": transfer["total"], "submit": latency })).unwrap_or_default());
+    eprintln!(
+        "{}",
+        serde_json::to_string_pretty(&json!({ "transfer": transfer["total"], "submit": latency })).unwrap_or_default()
+    );
     Ok(())
 }

@@ -66,7 +66,9 @@ pub fn site() -> Result<()> {
     let leaflet = site.join("vendor/leaflet");
     copy_dir(&root.join("node_modules/leaflet/dist"), &leaflet)?;
     // Only what the page loads: no source maps or the ESM/src builds.
-    for extra in ["leaflet-src.js", "leaflet-src.js.map", "leaflet.js.map", "leaflet-src.esm.js", "leaflet-src.esm.js.map"] {
+    for extra in
+        ["leaflet-src.js", "leaflet-src.js.map", "leaflet.js.map", "leaflet-src.esm.js", "leaflet-src.esm.js.map"]
+    {
         let _ = std::fs::remove_file(leaflet.join(extra));
     }
     Ok(())

@@ -32,10 +32,7 @@ fn fnv(seed: &str, salt: u64) -> u64 {
 
 /// A number in [-1, 1), bunched towards 0 (the mean of three uniforms).
 fn spread(seed: &str, salt: u64) -> f64 {
-    (0..3)
-        .map(|i| (fnv(seed, salt * 7 + i) % 10_000) as f64 / 10_000.0 * 2.0 - 1.0)
-        .sum::<f64>()
-        / 3.0
+    (0..3).map(|i| (fnv(seed, salt * 7 + i) % 10_000) as f64 / 10_000.0 * 2.0 - 1.0).sum::<f64>() / 3.0
 }
 
 fn district_of(text: &str) -> Option<usize> {
@@ -60,7 +57,8 @@ pub fn demo_rows() -> Result<Vec<String>> {
     let path = data_dir().join("teddy2020_messages_labeled_495.csv");
     let mut reader = csv::Reader::from_path(&path).map_err(|e| format!("{}: {e}", path.display()))?;
     let headers = reader.headers().map_err(|e| e.to_string())?.clone();
-    let col = |name: &str| headers.iter().position(|h| h == name).ok_or(format!("{}: no column {name}", path.display()));
+    let col =
+        |name: &str| headers.iter().position(|h| h == name).ok_or(format!("{}: no column {name}", path.display()));
     let (id, title, detail, category, time) =
         (col("留言编号")?, col("留言主题")?, col("留言详情")?, col("一级分类")?, col("留言时间_iso")?);
     let mut rows = Vec::new();

@@ -34,8 +34,7 @@ fn locked_wasm_bindgen() -> Result<String> {
 }
 
 fn installed_version(bin: &PathBuf) -> Option<String> {
-    output(Command::new(bin).arg("--version"))
-        .and_then(|v| v.split_whitespace().last().map(str::to_owned))
+    output(Command::new(bin).arg("--version")).and_then(|v| v.split_whitespace().last().map(str::to_owned))
 }
 
 pub fn tools() -> Result<()> {

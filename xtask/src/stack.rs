@@ -30,11 +30,7 @@ fn wrangler() -> Command {
 }
 
 pub fn migrate(persist: &Path) -> Result<()> {
-    cmd::run(
-        wrangler()
-            .args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"])
-            .arg(persist),
-    )
+    cmd::run(wrangler().args(["d1", "migrations", "apply", "DB", "--local", "--persist-to"]).arg(persist))
 }
 
 impl Stack {
@@ -112,10 +108,7 @@ fn parse_dev_args(args: &[String]) -> Result<DevArgs> {
     while let Some(arg) = it.next() {
         match arg.as_str() {
             "--port" => {
-                parsed.port = it
-                    .next()
-                    .and_then(|p| p.parse().ok())
-                    .ok_or("--port needs a number")?;
+                parsed.port = it.next().and_then(|p| p.parse().ok()).ok_or("--port needs a number")?;
             }
             "--persist-to" => parsed.persist = it.next().map(PathBuf::from).ok_or("--persist-to needs a folder")?,
             "--no-seed" => parsed.seed = false,

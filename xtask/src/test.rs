@@ -58,7 +58,18 @@ pub fn run(args: &[String]) -> Result<()> {
     )?;
     cmd::run(
         Command::new("cargo")
-            .args(["clippy", "-p", "huiyin-edge", "-p", "huiyin-app", "--target", "wasm32-unknown-unknown", "--", "-D", "warnings"])
+            .args([
+                "clippy",
+                "-p",
+                "huiyin-edge",
+                "-p",
+                "huiyin-app",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--",
+                "-D",
+                "warnings",
+            ])
             .current_dir(&root),
     )?;
 

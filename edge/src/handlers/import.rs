@@ -37,7 +37,11 @@ async fn tickets_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::
         .filter(|s| !s.is_empty() && s.len() <= 50)
         .ok_or_else(|| {
             let mut f = FieldErrors::new();
-            f.add("source", shared::error::FieldErrorCode::Required, "?source=NAME names the system the rows come from");
+            f.add(
+                "source",
+                shared::error::FieldErrorCode::Required,
+                "?source=NAME names the system the rows come from",
+            );
             ApiError::Invalid(f)
         })?;
     let content_type = header(req, "Content-Type").unwrap_or_default().to_ascii_lowercase();
@@ -54,7 +58,11 @@ async fn tickets_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::
     for (index, line) in body.lines().filter(|l| !l.trim().is_empty()).enumerate() {
         let row_no = index + 1;
         if row_no > MAX_ROWS {
-            report.errors.push(RowError { row: row_no, field: "row".into(), message: format!("at most {MAX_ROWS} rows per call") });
+            report.errors.push(RowError {
+                row: row_no,
+                field: "row".into(),
+                message: format!("at most {MAX_ROWS} rows per call"),
+            });
             break;
         }
         let de = &mut serde_json::Deserializer::from_str(line);

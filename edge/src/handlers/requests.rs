@@ -57,9 +57,7 @@ async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::r
                     created_at: ticket.created_at,
                 },
             )?;
-            response
-                .headers_mut()
-                .set("Location", &format!("/api/v1/requests/{}", ticket.tracking_no))?;
+            response.headers_mut().set("Location", &format!("/api/v1/requests/{}", ticket.tracking_no))?;
             Ok(response)
         }
         // A concurrent retry with the same key won; answer as it did.
@@ -70,7 +68,12 @@ async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::r
     }
 }
 
-fn replay(hit: IdempotentHit, body_hash: &str, key: &IdempotencyKey, state: &AppState) -> std::result::Result<Response, ApiError> {
+fn replay(
+    hit: IdempotentHit,
+    body_hash: &str,
+    key: &IdempotencyKey,
+    state: &AppState,
+) -> std::result::Result<Response, ApiError> {
     if hit.body_hash != body_hash {
         return Err(ApiError::IdempotencyKeyReused);
     }
@@ -92,10 +95,8 @@ pub async fn show(req: Request, ctx: RouteContext<AppState>) -> Result<Response>
 /// The token may come as a Bearer header or `?token=` (links in messages).
 fn presented_token(req: &Request) -> std::result::Result<Option<AccessToken>, ApiError> {
     let from_header = header(req, "Authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
-    let from_query = req
-        .url()
-        .ok()
-        .and_then(|u| u.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
+    let from_query =
+        req.url().ok().and_then(|u| u.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
     match from_header.or(from_query) {
         None => Ok(None),
         Some(raw) => AccessToken::presented(&raw).map(Some).ok_or(ApiError::InvalidToken),
@@ -103,10 +104,8 @@ fn presented_token(req: &Request) -> std::result::Result<Option<AccessToken>, Ap
 }
 
 async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
-    let no = ctx
-        .param("tracking_no")
-        .and_then(|raw| TrackingNo::parse(&percent_decode(raw)))
-        .ok_or(ApiError::NotFound)?;
+    let no =
+        ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)?;
     let token = presented_token(req)?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let (ticket, token_hash, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
