@@ -45,6 +45,7 @@ pub use client::*;
 #[cfg(target_arch = "wasm32")]
 mod client {
     use super::ApiError;
+    use crate::wire::WireTicket;
     use serde::de::DeserializeOwned;
     use shared::api::{CategoriesResponse, PublicConfig, IDEMPOTENCY_KEY_HEADER};
     use shared::ids::{AccessToken, TrackingNo};
@@ -54,12 +55,14 @@ mod client {
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{Headers, Request, RequestInit, Response};
 
-    async fn call<T: DeserializeOwned>(
+    /// The one fetch routine; callers decode the text. Not generic over the body type, so
+    /// the async state machine exists once in the wasm instead of once per endpoint.
+    async fn call(
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
         body: Option<String>,
-    ) -> Result<T, ApiError> {
+    ) -> Result<String, ApiError> {
         let h = Headers::new().map_err(|_| ApiError::Network)?;
         let _ = h.set("Accept", "application/json");
         for (name, value) in headers {
@@ -73,59 +76,46 @@ mod client {
         }
         init.set_headers(&h);
         let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Network)?;
-        finish(request).await
-    }
-
-    async fn finish<T: DeserializeOwned>(request: Request) -> Result<T, ApiError> {
         let window = web_sys::window().ok_or(ApiError::Network)?;
-        let response: Response = JsFuture::from(window.fetch_with_request(&request))
-            .await
-            .map_err(|_| ApiError::Network)?
-            .unchecked_into();
+        let response: Response =
+            JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Network)?.unchecked_into();
         let status = response.status();
         let text = match response.text() {
-            Ok(promise) => JsFuture::from(promise)
-                .await
-                .ok()
-                .and_then(|t| t.as_string())
-                .ok_or(ApiError::Network)?,
-            Err(_) => return Err(ApiError::Network),
-        };
+            Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        }
+        .ok_or(ApiError::Network)?;
         if response.ok() {
-            serde_json::from_str(&text).map_err(|_| ApiError::Unexpected { status })
+            Ok(text)
         } else {
             Err(ApiError::from_response(status, &text))
         }
     }
 
+    fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+        serde_json::from_str(text).map_err(|_| ApiError::Unexpected { status: 200 })
+    }
+
     pub async fn config() -> Result<PublicConfig, ApiError> {
-        call("GET", "/api/v1/config", &[], None).await
+        decode(&call("GET", "/api/v1/config", &[], None).await?)
     }
 
     pub async fn categories() -> Result<CategoriesResponse, ApiError> {
-        call("GET", "/api/v1/categories", &[], None).await
+        decode(&call("GET", "/api/v1/categories", &[], None).await?)
     }
 
     pub async fn submit(input: &NewRequestInput, idempotency_key: &str) -> Result<SubmitResponse, ApiError> {
         let body = serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })?;
-        call(
-            "POST",
-            "/api/v1/requests",
-            &[(IDEMPOTENCY_KEY_HEADER, idempotency_key)],
-            Some(body),
-        )
-        .await
+        let text = call("POST", "/api/v1/requests", &[(IDEMPOTENCY_KEY_HEADER, idempotency_key)], Some(body)).await?;
+        decode(&text)
     }
 
     pub async fn ticket(no: &TrackingNo, token: Option<&AccessToken>) -> Result<TicketView, ApiError> {
         let path = format!("/api/v1/requests/{}", no.as_str());
-        match token {
-            Some(token) => {
-                let bearer = format!("Bearer {}", token.as_str());
-                call("GET", &path, &[("Authorization", &bearer)], None).await
-            }
-            None => call("GET", &path, &[], None).await,
-        }
+        let bearer = token.map(|t| format!("Bearer {}", t.as_str()));
+        let headers: Vec<(&str, &str)> = bearer.iter().map(|b| ("Authorization", b.as_str())).collect();
+        let wire: WireTicket = decode(&call("GET", &path, &headers, None).await?)?;
+        wire.into_view().ok_or(ApiError::Unexpected { status: 200 })
     }
 }
 

@@ -51,12 +51,19 @@ pub fn focus_id(id: &str) -> bool {
     }
 }
 
+/// Focus without scrolling, for moving focus to a page's start after a navigation (the
+/// router already scrolled to the top; a scroll to `<main>` would hide the header).
+pub fn focus_id_quietly(id: &str) {
+    if let Some(el) = document().get_element_by_id(id).and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let options = web_sys::FocusOptions::new();
+        options.set_prevent_scroll(true);
+        let _ = el.focus_with_options(&options);
+    }
+}
+
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
-    let filled = window()
-        .crypto()
-        .ok()
-        .is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
+    let filled = window().crypto().ok().is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
     if !filled {
         // Only very old browsers lack crypto; uniqueness, not secrecy, is what the key needs.
         for b in &mut bytes {
@@ -64,6 +71,12 @@ pub fn random_bytes() -> [u8; 16] {
         }
     }
     bytes
+}
+
+/// A coordinate with a fixed number of decimals (5 ≈ a metre), formatted by JS: Rust's
+/// float formatting would add several kilobytes to the wasm for two call sites.
+pub fn fixed(v: f64, digits: u8) -> String {
+    js_sys::Number::from(v).to_fixed(digits).map(String::from).unwrap_or_default()
 }
 
 pub fn origin() -> String {
@@ -77,6 +90,11 @@ pub fn format_datetime(at: &DateTime<Utc>, lang: Lang) -> String {
     let _ = js_sys::Reflect::set(&options, &"dateStyle".into(), &"medium".into());
     let _ = js_sys::Reflect::set(&options, &"timeStyle".into(), &"short".into());
     date.to_locale_string(lang.tag(), &options).into()
+}
+
+/// The ISO 8601 form for `<time datetime>`, by JS (Rust-side formatting costs wasm size).
+pub fn iso_datetime(at: &DateTime<Utc>) -> String {
+    js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64)).to_iso_string().into()
 }
 
 pub async fn copy_text(text: &str) -> bool {
@@ -98,22 +116,22 @@ pub async fn locate() -> Result<(f64, f64), LocateError> {
     let options = web_sys::PositionOptions::new();
     options.set_enable_high_accuracy(true);
     options.set_timeout(15_000);
-    options.set_maximum_age(60_000);
+    // A fix from the last half minute is as good as a new one and comes at once.
+    options.set_maximum_age(30_000);
     let mut started = true;
     let promise = js_sys::Promise::new(&mut |resolve, reject| {
-        started = geolocation
-            .get_current_position_with_error_callback_and_options(&resolve, Some(&reject), &options)
-            .is_ok();
+        started =
+            geolocation.get_current_position_with_error_callback_and_options(&resolve, Some(&reject), &options).is_ok();
     });
     if !started {
         return Err(LocateError::Unsupported);
     }
     match wasm_bindgen_futures::JsFuture::from(promise).await {
         Ok(pos) => {
-            let c = pos.unchecked_into::<web_sys::GeolocationPosition>().coords();
+            let c = pos.unchecked_into::<web_sys::Position>().coords();
             Ok((c.latitude(), c.longitude()))
         }
-        Err(err) => Err(match err.unchecked_into::<web_sys::GeolocationPositionError>().code() {
+        Err(err) => Err(match err.unchecked_into::<web_sys::PositionError>().code() {
             1 => LocateError::Denied,
             3 => LocateError::Timeout,
             _ => LocateError::Unavailable,

@@ -125,6 +125,7 @@ impl Control {
 }
 
 /// Field paths the API may name, for the translation tests.
+#[cfg(test)]
 pub const FIELD_PATHS: [&str; 12] = [
     "category",
     "title",
@@ -153,11 +154,9 @@ pub fn arrange(errors: &FieldErrors) -> (Vec<ShownError>, Vec<(String, FieldErro
     let mut general = Vec::new();
     for (path, error) in &errors.0 {
         match Control::for_path(path) {
-            Some(control) if shown.iter().all(|s| s.control != control) => shown.push(ShownError {
-                control,
-                path: path.clone(),
-                error: error.clone(),
-            }),
+            Some(control) if shown.iter().all(|s| s.control != control) => {
+                shown.push(ShownError { control, path: path.clone(), error: error.clone() })
+            }
             Some(_) => {}
             None => general.push((path.clone(), error.clone())),
         }
@@ -272,7 +271,10 @@ mod tests {
                 for code in all_field_error_codes() {
                     let err = FieldError { code, message: String::new(), limit: Some(7) };
                     let text = message(lang, path, &err);
-                    assert!(!text.contains('{') && !text.starts_with("field_error."), "{lang:?} {path} {code:?}: {text}");
+                    assert!(
+                        !text.contains('{') && !text.starts_with("field_error."),
+                        "{lang:?} {path} {code:?}: {text}"
+                    );
                 }
             }
         }

@@ -54,10 +54,7 @@ impl Lang {
 
     pub fn get(self, key: &str) -> Option<&'static str> {
         let table = self.table();
-        table
-            .binary_search_by(|(k, _)| (*k).cmp(key))
-            .ok()
-            .map(|i| table[i].1)
+        table.binary_search_by(|(k, _)| (*k).cmp(key)).ok().map(|i| table[i].1)
     }
 
     /// The translation of `key`, or the key itself so a gap is visible but harmless.
@@ -123,6 +120,76 @@ pub fn field_error_key(c: FieldErrorCode) -> String {
     format!("field_error.{}", c.as_str())
 }
 
+#[cfg(target_arch = "wasm32")]
+pub use reactive::{provide_i18n, use_i18n};
+
+#[cfg(target_arch = "wasm32")]
+mod reactive {
+    use super::Lang;
+    use crate::dom;
+    use leptos::prelude::*;
+
+    /// The chosen language as a signal: views read it inside closures and re-render on change.
+    #[derive(Debug, Clone, Copy)]
+    pub struct I18n {
+        lang: RwSignal<Lang>,
+    }
+
+    impl I18n {
+        pub fn lang(&self) -> Lang {
+            self.lang.get()
+        }
+
+        pub fn set(&self, lang: Lang) {
+            dom::store_lang(lang);
+            dom::set_document_lang(lang);
+            self.lang.set(lang);
+        }
+
+        pub fn t(&self, key: &'static str) -> &'static str {
+            self.lang.get().get(key).unwrap_or(key)
+        }
+
+        /// The translation as a reactive text. Every call returns the same closure type, so
+        /// the renderer's generic code is instantiated once for all static texts (a third of
+        /// the wasm when each text was its own closure).
+        pub fn tr(self, key: &'static str) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+            move || self.t(key)
+        }
+
+        /// The same for a key built at run time (statuses, channels, …).
+        pub fn tr_key(self, key: String) -> impl Fn() -> String + Clone + Send + Sync + 'static {
+            move || self.lang.get().text(&key)
+        }
+
+        /// One of two texts, following a flag (e.g. "Sending…" while a request is out).
+        pub fn tr_either(
+            self,
+            flag: RwSignal<bool>,
+            yes: &'static str,
+            no: &'static str,
+        ) -> impl Fn() -> &'static str + Copy + Send + Sync + 'static {
+            move || self.t(if flag.get() { yes } else { no })
+        }
+
+        pub fn tf(&self, key: &'static str, args: &[(&str, &str)]) -> String {
+            self.lang.get().fill(key, args)
+        }
+    }
+
+    pub fn provide_i18n() -> I18n {
+        let lang = dom::stored_lang().unwrap_or_default();
+        dom::set_document_lang(lang);
+        let i18n = I18n { lang: RwSignal::new(lang) };
+        provide_context(i18n);
+        i18n
+    }
+
+    pub fn use_i18n() -> I18n {
+        expect_context::<I18n>()
+    }
+}
+
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
@@ -150,9 +217,8 @@ pub(crate) mod tests {
         ];
         for c in &all {
             match c {
-                MalformedBody | MissingHeader | ValidationFailed | IdempotencyKeyReused | Conflict
-                | NotFound | InvalidToken | PayloadTooLarge | UnsupportedMediaType | MethodNotAllowed
-                | Internal => {}
+                MalformedBody | MissingHeader | ValidationFailed | IdempotencyKeyReused | Conflict | NotFound
+                | InvalidToken | PayloadTooLarge | UnsupportedMediaType | MethodNotAllowed | Internal => {}
             }
         }
         all
@@ -176,9 +242,18 @@ pub(crate) mod tests {
         ];
         for c in &all {
             match c {
-                Required | TooShort | TooLong | InvalidFormat | OutOfRange | OutsideServiceArea
-                | UnknownCategory | NotLeafCategory | NotAllowedWhenAnonymous | UnknownValue
-                | InvalidType | UnknownField => {}
+                Required
+                | TooShort
+                | TooLong
+                | InvalidFormat
+                | OutOfRange
+                | OutsideServiceArea
+                | UnknownCategory
+                | NotLeafCategory
+                | NotAllowedWhenAnonymous
+                | UnknownValue
+                | InvalidType
+                | UnknownField => {}
             }
         }
         all
@@ -232,7 +307,8 @@ pub(crate) mod tests {
         }
     }
 
-    /// Collect the string literal after every `t("` and `tf("` call in the app's source.
+    /// Keys passed as string literals to the translation calls (`t`, `tr`, `tf`, `text`,
+    /// `.fill` and summary-list `row`s) anywhere in the app's non-test source.
     fn keys_used_in_source() -> BTreeSet<String> {
         fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
             for entry in std::fs::read_dir(dir).unwrap() {
@@ -240,7 +316,9 @@ pub(crate) mod tests {
                 if path.is_dir() {
                     walk(&path, out);
                 } else if path.extension().is_some_and(|e| e == "rs") {
-                    out.push(std::fs::read_to_string(&path).unwrap());
+                    let src = std::fs::read_to_string(&path).unwrap();
+                    let code = src.split("#[cfg(test)]").next().unwrap_or_default();
+                    out.push(code.to_owned());
                 }
             }
         }
@@ -248,24 +326,31 @@ pub(crate) mod tests {
         walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
         let mut used = BTreeSet::new();
         for src in &sources {
-            let mut rest = src.as_str();
-            while let Some(pos) = rest.find("(\"") {
-                let before = &rest[..pos];
-                let ident: String = before
-                    .chars()
-                    .rev()
-                    .take_while(|c| c.is_alphanumeric() || *c == '_')
-                    .collect::<String>()
-                    .chars()
-                    .rev()
-                    .collect();
-                let after = &rest[pos + 2..];
-                if ident == "t" || ident == "tf" {
-                    if let Some(end) = after.find('"') {
-                        used.insert(after[..end].to_owned());
+            for (pos, _) in src.match_indices('(') {
+                let before = &src[..pos];
+                let ident_len = before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '_').count();
+                let ident = &before[before.len() - ident_len..];
+                let dotted = before[..before.len() - ident_len].ends_with('.');
+                let is_call =
+                    matches!(ident, "t" | "tr" | "tf" | "text" | "row" | "tr_either") || (ident == "fill" && dotted);
+                // Comments mention the calls too; only code has a literal right after the paren.
+                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+                let in_comment = before[line_start..].trim_start().starts_with("//");
+                if !is_call || in_comment {
+                    continue;
+                }
+                let args = src[pos + 1..].trim_start();
+                if let Some(literal) = args.strip_prefix('"') {
+                    if let Some(end) = literal.find('"') {
+                        used.insert(literal[..end].to_owned());
                     }
                 }
-                rest = after;
+                if ident == "tr_either" {
+                    // `tr_either(flag, "yes.key", "no.key")`: every literal up to the `)`.
+                    let call = &src[pos + 1..];
+                    let call = &call[..call.find(')').unwrap_or(call.len())];
+                    used.extend(call.split('"').skip(1).step_by(2).map(str::to_owned));
+                }
             }
         }
         used
@@ -275,6 +360,9 @@ pub(crate) mod tests {
     fn every_key_used_in_the_source_exists_everywhere() {
         let used = keys_used_in_source();
         assert!(used.len() > 50, "the scan found only {} keys: is it broken?", used.len());
+        // Calls that rustfmt splits over lines must be found too.
+        assert!(used.contains("timeline.status_changed") && used.contains("api.unexpected"), "{used:?}");
+        assert!(used.contains("submit.sending") && used.contains("submit.button"), "{used:?}");
         for lang in Lang::ALL {
             let missing: Vec<_> = used.iter().filter(|k| lang.get(k).is_none()).collect();
             assert!(missing.is_empty(), "{lang:?} lacks {missing:?}");

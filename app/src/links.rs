@@ -50,7 +50,7 @@ mod tests {
     use super::*;
     use shared::ids::IdempotencyKey;
 
-    const NO: &str = "20261128-0000420";
+    const NO: &str = "20261128-0000423";
     const TOKEN: &str = "abcdefghijklmnopqrstuvwxyz0123456789-_ABCDE";
 
     #[test]
@@ -69,7 +69,7 @@ mod tests {
 
     #[test]
     fn typed_numbers_are_forgiven_and_typos_refused() {
-        assert_eq!(parse_track_input(" 20261128 0000420 ").map(|(n, _)| n.to_string()), Some(NO.to_owned()));
+        assert_eq!(parse_track_input(" 20261128 0000423 ").map(|(n, _)| n.to_string()), Some(NO.to_owned()));
         assert_eq!(parse_track_input("20261128-0000421"), None);
         assert_eq!(parse_track_input(""), None);
         assert_eq!(parse_track_input("/track/abc"), None);

@@ -10,6 +10,7 @@ mod api;
 mod form;
 mod i18n;
 mod links;
+mod wire;
 
 #[cfg(target_arch = "wasm32")]
 mod app;
@@ -28,5 +29,5 @@ fn main() {
 
 #[cfg(not(target_arch = "wasm32"))]
 fn main() {
-    // The app only runs in a browser; see README for the build.
+    // The app only runs in a browser (wasm32); on the host only its unit tests matter.
 }

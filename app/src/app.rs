@@ -1,0 +1,93 @@
+//! The shell: language, the deployment's configuration, the header and the routes.
+
+use crate::api::{self, ApiError};
+use crate::components::header::Header;
+use crate::i18n::provide_i18n;
+use crate::pages::not_found::NotFound;
+use crate::pages::submit::SubmitPage;
+use crate::pages::submitted::SubmittedPage;
+use crate::pages::ticket::TicketPage;
+use crate::pages::track::TrackPage;
+use leptos::prelude::*;
+use leptos_router::components::{FlatRoutes, Route, Router};
+use leptos_router::path;
+use shared::api::PublicConfig;
+use shared::catalogue::Catalogue;
+use shared::ticket::SubmitResponse;
+use std::sync::Arc;
+
+/// What the submission form needs before it can validate anything.
+#[derive(Debug, Clone)]
+pub struct Setup {
+    pub config: PublicConfig,
+    pub catalogue: Arc<Catalogue>,
+}
+
+pub type SetupResource = LocalResource<Result<Setup, ApiError>>;
+
+/// The answer of the last submission, for the confirmation page (the token is shown once).
+#[derive(Debug, Clone, Copy)]
+pub struct LastSubmission(pub RwSignal<Option<SubmitResponse>>);
+
+async fn load_setup() -> Result<Setup, ApiError> {
+    let (config, categories) = futures::future::join(api::config(), api::categories()).await;
+    Ok(Setup { config: config?, catalogue: Arc::new(Catalogue::from_tree(&categories?.tree)) })
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    let i18n = provide_i18n();
+    // Loaded once for the whole visit, so going back to the form does not refetch it.
+    let setup: SetupResource = LocalResource::new(load_setup);
+    provide_context(setup);
+    provide_context(LastSubmission(RwSignal::new(None)));
+
+    view! {
+        <Router>
+            <a class="skip-link" href="#main" on:click=|ev| {
+                // The router would treat the fragment as a navigation; just move focus.
+                ev.prevent_default();
+                crate::dom::focus_id("main");
+            }>{i18n.tr("common.skip_to_content")}</a>
+            <Header/>
+            <FocusOnNavigate/>
+            <main id="main" tabindex="-1">
+                <FlatRoutes fallback=NotFound>
+                    <Route path=path!("/") view=SubmitPage/>
+                    <Route path=path!("/submitted/:no") view=SubmittedPage/>
+                    <Route path=path!("/track") view=TrackPage/>
+                    <Route path=path!("/track/:no") view=TicketPage/>
+                </FlatRoutes>
+            </main>
+        </Router>
+    }
+}
+
+/// After a client-side navigation, put focus at the start of the new content, as a page
+/// load would; otherwise it stays on a button that no longer exists and keyboard and
+/// screen-reader users start again from the top of the document.
+#[component]
+fn FocusOnNavigate() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    Effect::new(move |previous: Option<String>| {
+        let path = location.pathname.get();
+        if previous.is_some_and(|p| p != path) {
+            request_animation_frame(|| {
+                crate::dom::focus_id_quietly("main");
+            });
+        }
+        path
+    });
+}
+
+pub fn use_setup() -> SetupResource {
+    expect_context::<SetupResource>()
+}
+
+/// Keep `document.title` in step with the page and the language.
+pub fn page_title(title: impl Fn() -> String + 'static) {
+    let i18n = crate::i18n::use_i18n();
+    Effect::new(move |_| {
+        crate::dom::set_title(&format!("{} · {}", title(), i18n.t("app.name")));
+    });
+}

@@ -1,0 +1,62 @@
+//! The header on every page: the service's name, the two tasks and the language switch.
+
+use crate::i18n::{use_i18n, Lang};
+use leptos::prelude::*;
+use leptos_router::hooks::use_location;
+
+/// Plain links: the router intercepts same-origin clicks anyway, and its `<A>` component
+/// costs wasm for the one thing used here, `aria-current`.
+#[component]
+pub fn Header() -> impl IntoView {
+    let i18n = use_i18n();
+    let location = use_location();
+    let current = move |is: fn(&str) -> bool| move || location.pathname.with(|p| is(p)).then_some("page");
+    view! {
+        <header class="site-header">
+            <div class="site-header__inner">
+                <a href="/" class="brand">
+                    <span class="brand__name">{i18n.tr("app.name")}</span>
+                    <span class="brand__tagline">{i18n.tr("app.tagline")}</span>
+                </a>
+                <LangSelect/>
+            </div>
+            <nav class="site-nav" aria-label=i18n.tr("nav.label")>
+                <a href="/" aria-current=current(|p| p == "/")>{i18n.tr("nav.submit")}</a>
+                <a href="/track" aria-current=current(|p| p.starts_with("/track"))>{i18n.tr("nav.track")}</a>
+            </nav>
+        </header>
+    }
+}
+
+/// Each option is written in its own language, so anyone can find theirs.
+#[component]
+fn LangSelect() -> impl IntoView {
+    let i18n = use_i18n();
+    let options = Lang::ALL
+        .into_iter()
+        .map(|lang| {
+            let own_name = lang.text(&format!("lang.{}", lang.tag()));
+            view! {
+                <option value=lang.tag() lang=lang.tag() selected=move || i18n.lang() == lang>
+                    {own_name}
+                </option>
+            }
+        })
+        .collect_view();
+    view! {
+        <div class="lang-select">
+            <label for="lang-select">{i18n.tr("header.language")}</label>
+            <select
+                id="lang-select"
+                prop:value=move || i18n.lang().tag()
+                on:change=move |ev| {
+                    if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
+                        i18n.set(lang);
+                    }
+                }
+            >
+                {options}
+            </select>
+        </div>
+    }
+}

@@ -1,0 +1,9 @@
+pub mod category_picker;
+pub mod copy_button;
+pub mod error_summary;
+pub mod field;
+pub mod header;
+pub mod load_error;
+pub mod map;
+pub mod time;
+pub mod timeline;

@@ -1,0 +1,225 @@
+//! `/track/{no}`: one request's status and history. With `#token=…` in the address (the
+//! reporter's private link) the private view adds the reporter's own contact data and the
+//! exact location; the token goes in the `Authorization` header, never in a URL we request.
+
+use crate::api::{self, ApiError};
+use crate::app::{page_title, use_setup};
+use crate::components::load_error::LoadError;
+use crate::components::map::{TicketMap, Tiles};
+use crate::components::time::Time;
+use crate::components::timeline::Timeline;
+use crate::dom;
+use crate::i18n::{channel_key, kind_key, status_key, use_i18n};
+use crate::links;
+use chrono::{DateTime, Utc};
+use leptos::either::EitherOf3;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_location, use_params_map};
+use shared::error::ErrorCode;
+use shared::ids::TrackingNo;
+use shared::request::Contact;
+use shared::ticket::{PrivateTicketView, PublicTicketView, TicketView};
+
+#[component]
+pub fn TicketPage() -> impl IntoView {
+    let i18n = use_i18n();
+    let params = use_params_map();
+    let location = use_location();
+    let no = move || params.with(|p| p.get("no")).and_then(|n| TrackingNo::parse(&n));
+    let ticket = LocalResource::new(move || {
+        let no = no();
+        let token = links::token_from_hash(&location.hash.get());
+        async move {
+            match no {
+                Some(no) => api::ticket(&no, token.as_ref()).await.map(Some),
+                None => Ok(None),
+            }
+        }
+    });
+    page_title(move || {
+        ticket
+            .get()
+            .and_then(|r| r.ok().flatten())
+            .map(|v| v.public_part().title.clone())
+            .unwrap_or_else(|| i18n.t("ticket.heading").to_owned())
+    });
+
+    view! {
+        <div class="page">
+            {move || match ticket.get() {
+                None => view! { <p class="loading" role="status">{i18n.tr("common.loading")}</p> }.into_any(),
+                Some(Ok(Some(view))) => view! { <TicketDetails view/> }.into_any(),
+                Some(Ok(None)) => view! {
+                    <Problem message=i18n.tr("track.invalid") href="/track".to_owned() link=i18n.tr("ticket.search_again")/>
+                }
+                .into_any(),
+                Some(Err(error)) => view! { <TicketError error no=untrack(no) retry=Callback::new(move |_| ticket.refetch())/> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// A request that cannot be shown: what went wrong and where to go from here.
+#[component]
+fn Problem(
+    #[prop(into)] message: Signal<&'static str>,
+    href: String,
+    #[prop(into)] link: Signal<&'static str>,
+) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <h1>{i18n.tr("ticket.heading")}</h1>
+        <div class="notice notice--error" role="alert">
+            <p>{message}</p>
+        </div>
+        <p><a href=href>{link}</a></p>
+    }
+}
+
+#[component]
+fn TicketError(error: ApiError, no: Option<TrackingNo>, retry: Callback<()>) -> impl IntoView {
+    let i18n = use_i18n();
+    let public = no.as_ref().map(links::track_path).unwrap_or_else(|| "/track".to_owned());
+    match error.code() {
+        Some(ErrorCode::NotFound) => EitherOf3::A(view! {
+            <Problem message=i18n.tr("ticket.not_found") href="/track".to_owned() link=i18n.tr("ticket.search_again")/>
+        }),
+        Some(ErrorCode::InvalidToken) => EitherOf3::B(view! {
+            <Problem message=i18n.tr("ticket.invalid_token") href=public link=i18n.tr("ticket.see_public")/>
+        }),
+        _ => EitherOf3::C(view! {
+            <h1>{i18n.tr("ticket.heading")}</h1>
+            <LoadError error retry/>
+        }),
+    }
+}
+
+/// Exact points to the metre; the public point is a ~100 m cell, so fewer digits.
+fn coords(lat: f64, lng: f64, exact: bool) -> String {
+    let digits = if exact { 5 } else { 4 };
+    format!("{}, {}", dom::fixed(lat, digits), dom::fixed(lng, digits))
+}
+
+/// One line of a summary list. The rows are data rendered by one loop: each distinct
+/// `view!` shape costs wasm, so the page has one row shape instead of a dozen.
+enum Value {
+    Text(String),
+    /// A translation key chosen at run time (status, kind, channel).
+    Key(String),
+    Time(DateTime<Utc>),
+}
+
+fn row(label: &'static str, value: Value) -> (&'static str, Value) {
+    (label, value)
+}
+
+#[component]
+fn SummaryList(rows: Vec<(&'static str, Value)>) -> impl IntoView {
+    let i18n = use_i18n();
+    let rows = rows
+        .into_iter()
+        .map(|(label, value)| {
+            let value = match value {
+                Value::Text(text) => EitherOf3::A(text),
+                Value::Key(key) => EitherOf3::B(i18n.tr_key(key)),
+                Value::Time(at) => EitherOf3::C(view! { <Time at/> }),
+            };
+            view! {
+                <div class="summary-list__row">
+                    <dt>{i18n.tr(label)}</dt>
+                    <dd>{value}</dd>
+                </div>
+            }
+        })
+        .collect_view();
+    view! { <dl class="summary-list">{rows}</dl> }
+}
+
+#[component]
+fn TicketDetails(view: TicketView) -> impl IntoView {
+    let i18n = use_i18n();
+    let tiles = use_setup().get_untracked().and_then(Result::ok).map(|s| Tiles::of(&s.config)).unwrap_or_default();
+    let private = match &view {
+        TicketView::Private(p) => Some(p.clone()),
+        TicketView::Public(_) => None,
+    };
+    let p: PublicTicketView = view.public_part().clone();
+    let status = p.status;
+    let category = p.category.path.join(" › ");
+    let category = if category.is_empty() { p.category.code.to_string() } else { category };
+    let description = private.as_ref().map(|v| v.original_description.clone()).unwrap_or_else(|| p.description.clone());
+    let rows = vec![
+        row("ticket.tracking_no", Value::Text(p.tracking_no.as_str().to_owned())),
+        row("field.category", Value::Text(category)),
+        row("ticket.kind", Value::Key(kind_key(p.kind))),
+        row("ticket.channel", Value::Key(channel_key(p.channel))),
+        row("ticket.created", Value::Time(p.created_at)),
+        row("ticket.updated", Value::Time(p.updated_at)),
+    ];
+
+    let (map_point, exact) = match private.as_ref().and_then(|v| v.location) {
+        Some(exact) => (Some(exact), true),
+        None => (p.approximate_location, false),
+    };
+    let location_block = map_point.map(|pt| {
+        view! {
+            <h2>{i18n.tr("ticket.location")}</h2>
+            <TicketMap tiles lat=pt.lat lng=pt.lng exact/>
+            <p class="hint">
+                {if exact { i18n.tr("ticket.location_exact") } else { i18n.tr("ticket.location_approximate") }}
+                " " {coords(pt.lat, pt.lng, exact)}
+            </p>
+        }
+    });
+
+    let private_block = private.map(|v| {
+        view! {
+            <section class="private-box" aria-labelledby="private-heading">
+                <h2 id="private-heading">{i18n.tr("ticket.private_heading")}</h2>
+                <p class="hint">{i18n.tr("ticket.private_hint")}</p>
+                <SummaryList rows=private_rows(&v)/>
+            </section>
+        }
+    });
+
+    view! {
+        <p class="caption">{i18n.tr("ticket.heading")}</p>
+        <h1 class="ticket-title">{p.title.clone()}</h1>
+        <p class="status-line">
+            {i18n.tr("ticket.status")} " "
+            <strong id="status" class=format!("status status--{}", status.as_str())>
+                {i18n.tr_key(status_key(status))}
+            </strong>
+        </p>
+        <SummaryList rows/>
+        <h2>{i18n.tr("field.description")}</h2>
+        <p class="description">{description}</p>
+        {location_block}
+        {private_block}
+        <h2>{i18n.tr("ticket.timeline")}</h2>
+        <Timeline entries=p.timeline.clone()/>
+    }
+}
+
+/// What only the reporter sees: the address and their own contact details.
+fn private_rows(v: &PrivateTicketView) -> Vec<(&'static str, Value)> {
+    let mut rows = Vec::new();
+    if let Some(address) = &v.address {
+        rows.push(row("field.location.address", Value::Text(address.clone())));
+    }
+    let contact = v.contact.clone().unwrap_or_default();
+    if v.anonymous || contact == Contact::default() {
+        let key = if v.anonymous { "ticket.anonymous" } else { "ticket.no_contact" };
+        rows.push(row("contact.heading", Value::Key(key.to_owned())));
+    }
+    for (label, value) in [
+        ("field.contact.name", contact.name),
+        ("field.contact.phone", contact.phone),
+        ("field.contact.email", contact.email),
+    ] {
+        if let Some(value) = value {
+            rows.push((label, Value::Text(value)));
+        }
+    }
+    rows
+}
