@@ -49,6 +49,7 @@ pub fn run(args: &[String]) -> Result<()> {
     setup::tools()?;
     setup::browser()?;
 
+    cmd::run(Command::new("cargo").args(["fmt", "--all", "--check"]).current_dir(&root))?;
     // Host: unit and property tests of the domain, the app's pure parts and xtask; lints.
     cmd::run(Command::new("cargo").args(["test", "--workspace", "--exclude", "huiyin-tests"]).current_dir(&root))?;
     cmd::run(
