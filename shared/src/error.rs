@@ -23,14 +23,42 @@ pub enum ErrorCode {
     PayloadTooLarge,
     UnsupportedMediaType,
     MethodNotAllowed,
+    /// No valid session or API token.
+    Unauthenticated,
+    /// Signed in, but the role does not allow this.
+    Forbidden,
+    /// A cookie-authenticated change without the matching X-CSRF-Token.
+    CsrfRejected,
+    /// Too many failed sign-ins; try again later.
+    TooManyAttempts,
     Internal,
 }
 
 impl ErrorCode {
+    pub const ALL: [ErrorCode; 15] = [
+        ErrorCode::MalformedBody,
+        ErrorCode::MissingHeader,
+        ErrorCode::ValidationFailed,
+        ErrorCode::IdempotencyKeyReused,
+        ErrorCode::Conflict,
+        ErrorCode::NotFound,
+        ErrorCode::InvalidToken,
+        ErrorCode::PayloadTooLarge,
+        ErrorCode::UnsupportedMediaType,
+        ErrorCode::MethodNotAllowed,
+        ErrorCode::Unauthenticated,
+        ErrorCode::Forbidden,
+        ErrorCode::CsrfRejected,
+        ErrorCode::TooManyAttempts,
+        ErrorCode::Internal,
+    ];
+
     pub fn http_status(self) -> u16 {
         match self {
             ErrorCode::MalformedBody | ErrorCode::MissingHeader => 400,
-            ErrorCode::InvalidToken => 403,
+            ErrorCode::Unauthenticated => 401,
+            ErrorCode::InvalidToken | ErrorCode::Forbidden | ErrorCode::CsrfRejected => 403,
+            ErrorCode::TooManyAttempts => 429,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::Conflict => 409,
@@ -53,6 +81,10 @@ impl ErrorCode {
             ErrorCode::PayloadTooLarge => "payload_too_large",
             ErrorCode::UnsupportedMediaType => "unsupported_media_type",
             ErrorCode::MethodNotAllowed => "method_not_allowed",
+            ErrorCode::Unauthenticated => "unauthenticated",
+            ErrorCode::Forbidden => "forbidden",
+            ErrorCode::CsrfRejected => "csrf_rejected",
+            ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Internal => "internal",
         }
     }
@@ -74,9 +106,32 @@ pub enum FieldErrorCode {
     UnknownValue,
     InvalidType,
     UnknownField,
+    CommonPassword,
+    ContainsUsername,
+    Taken,
+    ReadOnly,
 }
 
 impl FieldErrorCode {
+    pub const ALL: [FieldErrorCode; 16] = [
+        FieldErrorCode::Required,
+        FieldErrorCode::TooShort,
+        FieldErrorCode::TooLong,
+        FieldErrorCode::InvalidFormat,
+        FieldErrorCode::OutOfRange,
+        FieldErrorCode::OutsideServiceArea,
+        FieldErrorCode::UnknownCategory,
+        FieldErrorCode::NotLeafCategory,
+        FieldErrorCode::NotAllowedWhenAnonymous,
+        FieldErrorCode::UnknownValue,
+        FieldErrorCode::InvalidType,
+        FieldErrorCode::UnknownField,
+        FieldErrorCode::CommonPassword,
+        FieldErrorCode::ContainsUsername,
+        FieldErrorCode::Taken,
+        FieldErrorCode::ReadOnly,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             FieldErrorCode::Required => "required",
@@ -91,6 +146,10 @@ impl FieldErrorCode {
             FieldErrorCode::UnknownValue => "unknown_value",
             FieldErrorCode::InvalidType => "invalid_type",
             FieldErrorCode::UnknownField => "unknown_field",
+            FieldErrorCode::CommonPassword => "common_password",
+            FieldErrorCode::ContainsUsername => "contains_username",
+            FieldErrorCode::Taken => "taken",
+            FieldErrorCode::ReadOnly => "read_only",
         }
     }
 }
@@ -185,6 +244,22 @@ mod tests {
         }
         let json = serde_json::to_string(&FieldErrorCode::NotAllowedWhenAnonymous).unwrap_or_default();
         assert_eq!(json, "\"not_allowed_when_anonymous\"");
+    }
+
+    #[test]
+    fn all_lists_every_code_once() {
+        // The `as_str` matches are exhaustive, so a new variant must get a name; its name must
+        // then appear exactly once in ALL, which the UI's translation tests walk.
+        let names: std::collections::BTreeSet<_> = ErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), ErrorCode::ALL.len());
+        let names: std::collections::BTreeSet<_> = FieldErrorCode::ALL.iter().map(|c| c.as_str()).collect();
+        assert_eq!(names.len(), FieldErrorCode::ALL.len());
+        for c in ErrorCode::ALL {
+            assert_eq!(serde_json::from_str::<ErrorCode>(&format!("\"{}\"", c.as_str())).unwrap(), c);
+        }
+        for c in FieldErrorCode::ALL {
+            assert_eq!(serde_json::from_str::<FieldErrorCode>(&format!("\"{}\"", c.as_str())).unwrap(), c);
+        }
     }
 
     #[test]

@@ -4,12 +4,16 @@
 //! so every rule can be tested on the host.
 
 pub mod api;
+pub mod area;
+pub mod auth;
 pub mod catalogue;
 pub mod city;
 pub mod error;
 pub mod geo;
 pub mod ids;
 pub mod import;
+pub mod org;
+pub mod password;
 pub mod redact;
 pub mod request;
 pub mod status;

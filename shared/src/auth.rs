@@ -1,0 +1,300 @@
+//! Who may do what: roles, permissions, and the one declared policy table the Worker
+//! enforces for every route (deny by default: a route not listed here is not served).
+
+use crate::error::{FieldErrorCode, FieldErrors};
+use serde::{Deserialize, Serialize};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// The 12345 centre: receives, classifies and dispatches.
+    Dispatcher,
+    /// A department's case worker.
+    Handler,
+    DepartmentHead,
+    /// 督办: follows up slow and stuck cases.
+    Supervisor,
+    /// Deputies, CPPCC members and livelihood observers (两代表一委员 / 民生观察员).
+    Observer,
+    Admin,
+}
+
+impl Role {
+    pub const ALL: [Role; 6] =
+        [Role::Dispatcher, Role::Handler, Role::DepartmentHead, Role::Supervisor, Role::Observer, Role::Admin];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Dispatcher => "dispatcher",
+            Role::Handler => "handler",
+            Role::DepartmentHead => "department_head",
+            Role::Supervisor => "supervisor",
+            Role::Observer => "observer",
+            Role::Admin => "admin",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Role> {
+        Self::ALL.into_iter().find(|r| r.as_str() == raw)
+    }
+
+    pub fn permissions(self) -> Vec<Permission> {
+        Permission::ALL.into_iter().filter(|p| allows(self, *p)).collect()
+    }
+}
+
+/// One capability. Routes name the permission they need.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Permission {
+    /// Every signed-in staff member: own account, sign out, own tokens.
+    OwnAccount,
+    ViewDepartments,
+    ManageDepartments,
+    ViewStaff,
+    ManageStaff,
+    ManageAreas,
+    ReadAudit,
+    ImportTickets,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 8] = [
+        Permission::OwnAccount,
+        Permission::ViewDepartments,
+        Permission::ManageDepartments,
+        Permission::ViewStaff,
+        Permission::ManageStaff,
+        Permission::ManageAreas,
+        Permission::ReadAudit,
+        Permission::ImportTickets,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Permission::OwnAccount => "own_account",
+            Permission::ViewDepartments => "view_departments",
+            Permission::ManageDepartments => "manage_departments",
+            Permission::ViewStaff => "view_staff",
+            Permission::ManageStaff => "manage_staff",
+            Permission::ManageAreas => "manage_areas",
+            Permission::ReadAudit => "read_audit",
+            Permission::ImportTickets => "import_tickets",
+        }
+    }
+
+    pub fn parse(raw: &str) -> Option<Permission> {
+        Self::ALL.into_iter().find(|p| p.as_str() == raw)
+    }
+}
+
+use Role::*;
+
+/// Which roles hold each permission. Read by `allows`, the route guard and the staff menu.
+pub const POLICY: &[(Permission, &[Role])] = &[
+    (Permission::OwnAccount, &[Dispatcher, Handler, DepartmentHead, Supervisor, Observer, Admin]),
+    (Permission::ViewDepartments, &[Dispatcher, Handler, DepartmentHead, Supervisor, Observer, Admin]),
+    (Permission::ManageDepartments, &[Admin]),
+    (Permission::ViewStaff, &[DepartmentHead, Supervisor, Admin]),
+    (Permission::ManageStaff, &[Admin]),
+    (Permission::ManageAreas, &[Admin]),
+    (Permission::ReadAudit, &[Supervisor, Admin]),
+    (Permission::ImportTickets, &[Admin]),
+];
+
+pub fn allows(role: Role, permission: Permission) -> bool {
+    POLICY.iter().any(|(p, roles)| *p == permission && roles.contains(&role))
+}
+
+/// Who may call a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// A signed-in staff member (session or API token) holding this permission.
+    Staff(Permission),
+    /// Only with the one-time bootstrap secret, and only while no admin exists.
+    Bootstrap,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Method {
+    Get,
+    Post,
+    Put,
+    Delete,
+}
+
+impl Method {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Put => "PUT",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
+/// One route of the API: method, path template (`:name` segments) and who may call it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Route {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+}
+
+const fn route(method: Method, path: &'static str, access: Access) -> Route {
+    Route { method, path, access }
+}
+
+use Access::{Public, Staff};
+use Method::{Delete, Get, Post, Put};
+
+/// Every route the Worker serves.
+pub const ROUTES: &[Route] = &[
+    route(Get, "/api/v1/health", Public),
+    route(Get, "/api/v1/config", Public),
+    route(Get, "/api/v1/categories", Public),
+    route(Post, "/api/v1/requests", Public),
+    route(Get, "/api/v1/requests/:tracking_no", Public),
+    route(Get, "/api/v1/areas", Public),
+    route(Post, "/api/v1/auth/login", Public),
+    route(Post, "/api/v1/auth/logout", Public),
+    route(Post, "/api/v1/auth/bootstrap", Access::Bootstrap),
+    route(Get, "/api/v1/auth/me", Staff(Permission::OwnAccount)),
+    route(Post, "/api/v1/auth/revoke-all", Staff(Permission::OwnAccount)),
+    route(Post, "/api/v1/account/password", Staff(Permission::OwnAccount)),
+    route(Get, "/api/v1/account/tokens", Staff(Permission::OwnAccount)),
+    route(Post, "/api/v1/account/tokens", Staff(Permission::OwnAccount)),
+    route(Delete, "/api/v1/account/tokens/:id", Staff(Permission::OwnAccount)),
+    route(Get, "/api/v1/admin/departments", Staff(Permission::ViewDepartments)),
+    route(Post, "/api/v1/admin/departments", Staff(Permission::ManageDepartments)),
+    route(Put, "/api/v1/admin/departments/:id", Staff(Permission::ManageDepartments)),
+    route(Get, "/api/v1/admin/staff", Staff(Permission::ViewStaff)),
+    route(Post, "/api/v1/admin/staff", Staff(Permission::ManageStaff)),
+    route(Put, "/api/v1/admin/staff/:id", Staff(Permission::ManageStaff)),
+    route(Post, "/api/v1/admin/areas", Staff(Permission::ManageAreas)),
+    route(Get, "/api/v1/admin/audit", Staff(Permission::ReadAudit)),
+    route(Post, "/api/v1/admin/import/tickets", Staff(Permission::ImportTickets)),
+];
+
+/// The route a request is for, if any. `:name` matches one non-empty segment.
+pub fn find_route(method: Method, path: &str) -> Option<&'static Route> {
+    let path = path.trim_end_matches('/');
+    ROUTES.iter().find(|r| r.method == method && matches_template(r.path, path))
+}
+
+/// Whether any method is served at `path` (405 rather than 404).
+pub fn path_exists(path: &str) -> bool {
+    let path = path.trim_end_matches('/');
+    ROUTES.iter().any(|r| matches_template(r.path, path))
+}
+
+fn matches_template(template: &str, path: &str) -> bool {
+    let mut t = template.split('/');
+    let mut p = path.split('/');
+    loop {
+        match (t.next(), p.next()) {
+            (None, None) => return true,
+            (Some(ts), Some(ps)) if ts.starts_with(':') && !ps.is_empty() => {}
+            (Some(ts), Some(ps)) if ts == ps => {}
+            _ => return false,
+        }
+    }
+}
+
+/// A staff login name: 3–32 of `a-z 0-9 . _ -`, stored lower-case.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(transparent)]
+pub struct Username(String);
+
+impl Username {
+    pub fn parse_into(errors: &mut FieldErrors, field: &str, raw: Option<&str>) -> Option<Self> {
+        let Some(raw) = raw.map(|r| r.trim().to_lowercase()).filter(|r| !r.is_empty()) else {
+            errors.add(field, FieldErrorCode::Required, "a username is required");
+            return None;
+        };
+        let ok = (3..=32).contains(&raw.len())
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || matches!(b, b'.' | b'_' | b'-'));
+        if ok {
+            Some(Self(raw))
+        } else {
+            errors.add(field, FieldErrorCode::InvalidFormat, "3 to 32 of a-z, 0-9, '.', '_' and '-'");
+            None
+        }
+    }
+
+    pub fn from_stored(raw: String) -> Self {
+        Self(raw)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_permission_is_in_the_policy_once() {
+        for p in Permission::ALL {
+            assert_eq!(POLICY.iter().filter(|(q, _)| *q == p).count(), 1, "{p:?}");
+            assert_eq!(Permission::parse(p.as_str()), Some(p));
+        }
+        for r in Role::ALL {
+            assert_eq!(Role::parse(r.as_str()), Some(r));
+            assert!(allows(r, Permission::OwnAccount));
+        }
+    }
+
+    #[test]
+    fn only_admins_manage() {
+        for r in Role::ALL {
+            assert_eq!(allows(r, Permission::ManageStaff), r == Admin, "{r:?}");
+            assert_eq!(allows(r, Permission::ManageAreas), r == Admin, "{r:?}");
+        }
+        assert!(allows(Supervisor, Permission::ReadAudit));
+        assert!(!allows(Handler, Permission::ReadAudit));
+        assert!(!allows(Observer, Permission::ViewStaff));
+    }
+
+    #[test]
+    fn routes_match_templates_and_nothing_else() {
+        assert_eq!(
+            find_route(Get, "/api/v1/requests/20261128-0000019").map(|r| r.path),
+            Some("/api/v1/requests/:tracking_no")
+        );
+        assert_eq!(find_route(Get, "/api/v1/requests/").map(|r| r.path), None);
+        assert_eq!(
+            find_route(Delete, "/api/v1/account/tokens/abc").map(|r| r.access),
+            Some(Staff(Permission::OwnAccount))
+        );
+        assert!(find_route(Delete, "/api/v1/requests/1").is_none());
+        assert!(path_exists("/api/v1/requests/1"));
+        assert!(find_route(Get, "/api/v1/requests/1/extra").is_none());
+        assert!(find_route(Get, "/api/v1/admin").is_none());
+    }
+
+    #[test]
+    fn routes_are_unique() {
+        for (i, a) in ROUTES.iter().enumerate() {
+            for b in &ROUTES[i + 1..] {
+                assert!(!(a.method == b.method && a.path == b.path), "{a:?} twice");
+            }
+        }
+    }
+
+    #[test]
+    fn usernames_are_normalised_and_checked() {
+        let mut e = FieldErrors::new();
+        assert_eq!(
+            Username::parse_into(&mut e, "username", Some(" Zhang.Wei ")).map(|u| u.0),
+            Some("zhang.wei".into())
+        );
+        assert!(Username::parse_into(&mut e, "username", Some("张伟")).is_none());
+        assert_eq!(e.get("username").map(|e| e.code), Some(FieldErrorCode::InvalidFormat));
+    }
+}
