@@ -1,6 +1,7 @@
 //! What one request needs from the deployment: bindings' names, the city, secrets.
 
 use crate::error::ApiError;
+use crate::store::Audit;
 use shared::api::PublicConfig;
 use shared::catalogue::Catalogue;
 use shared::city::CityConfig;
@@ -15,8 +16,12 @@ pub struct AppState {
     pub tile_attribution: Option<String>,
     /// Derives reporters' access tokens; a Worker secret in production.
     pub token_secret: Vec<u8>,
-    /// `development` enables the demo-data import until staff accounts exist.
-    pub development: bool,
+    /// Creates the first admin once (`POST /api/v1/auth/bootstrap`); unset after use.
+    pub bootstrap_secret: Option<String>,
+    /// The signed-in staff member, for staff routes (set by the route guard).
+    pub principal: Option<crate::auth::Principal>,
+    /// The caller's address, for the audit trail and throttling.
+    pub ip: String,
 }
 
 fn text(env: &Env, name: &str) -> Option<String> {
@@ -44,8 +49,27 @@ impl AppState {
             tile_url: text(env, "TILE_URL"),
             tile_attribution: text(env, "TILE_ATTRIBUTION"),
             token_secret: token_secret.into_bytes(),
-            development: text(env, "HUIYIN_ENV").as_deref() == Some("development"),
+            bootstrap_secret: text(env, "BOOTSTRAP_SECRET").filter(|s| s.len() >= 16),
+            principal: None,
+            ip: String::new(),
         })
+    }
+
+    /// The signed-in member; staff routes always have one (the guard ran).
+    pub fn principal(&self) -> Result<&crate::auth::Principal, ApiError> {
+        self.principal.as_ref().ok_or(ApiError::Unauthenticated)
+    }
+
+    /// An audit entry for an action by the current caller.
+    pub fn audit(&self, action: &'static str, target: Option<String>, detail: serde_json::Value) -> Audit {
+        Audit {
+            at: crate::clock::now(),
+            actor: self.principal.as_ref().map_or_else(|| "anonymous".to_owned(), |p| p.actor()),
+            action,
+            target,
+            ip: self.ip.clone(),
+            detail,
+        }
     }
 
     pub fn public_config(&self) -> PublicConfig {

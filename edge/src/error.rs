@@ -15,7 +15,11 @@ pub enum ApiError {
     Conflict(String),
     NotFound,
     InvalidToken,
-    DevelopmentOnly,
+    Unauthenticated,
+    Forbidden,
+    CsrfRejected,
+    TooManyAttempts { retry_after: i64 },
+    MethodNotAllowed,
     Misconfigured(String),
     Store(String),
 }
@@ -63,7 +67,14 @@ impl ApiError {
             Conflict(message) => ApiErrorBody::new(ErrorCode::Conflict, message.clone()),
             NotFound => ApiErrorBody::new(ErrorCode::NotFound, "nothing is here; check the number"),
             InvalidToken => ApiErrorBody::new(ErrorCode::InvalidToken, "the access token does not match this request"),
-            DevelopmentOnly => ApiErrorBody::new(ErrorCode::NotFound, "not available in this deployment"),
+            Unauthenticated => ApiErrorBody::new(ErrorCode::Unauthenticated, "sign in first"),
+            Forbidden => ApiErrorBody::new(ErrorCode::Forbidden, "your role does not allow this"),
+            CsrfRejected => ApiErrorBody::new(ErrorCode::CsrfRejected, "the X-CSRF-Token header is missing or wrong"),
+            TooManyAttempts { retry_after } => ApiErrorBody::new(
+                ErrorCode::TooManyAttempts,
+                format!("too many failed sign-ins; try again in {retry_after} seconds"),
+            ),
+            MethodNotAllowed => ApiErrorBody::new(ErrorCode::MethodNotAllowed, "this method is not allowed here"),
             // Details of internal failures go to the log, not to the caller.
             Misconfigured(_) | Store(_) => ApiErrorBody::new(ErrorCode::Internal, "something went wrong on our side"),
         }
@@ -75,8 +86,17 @@ impl ApiError {
         }
         let body = self.body();
         let status = body.code.http_status();
+        let retry_after = match &self {
+            ApiError::TooManyAttempts { retry_after } => Some(retry_after.to_string()),
+            _ => None,
+        };
         Response::from_json(&body)
-            .map(|r| r.with_status(status))
+            .map(|mut r| {
+                if let Some(seconds) = retry_after {
+                    let _ = r.headers_mut().set("Retry-After", &seconds);
+                }
+                r.with_status(status)
+            })
             .unwrap_or_else(|_| Response::builder().with_status(500).empty())
     }
 }

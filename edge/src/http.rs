@@ -74,3 +74,19 @@ pub fn percent_decode(raw: &str) -> String {
     }
     String::from_utf8_lossy(&out).into_owned()
 }
+
+/// Read and parse a JSON body of at most `limit` bytes.
+pub async fn json_input<T: serde::de::DeserializeOwned>(req: &mut Request, limit: usize) -> Result<T, ApiError> {
+    let bytes = read_json_body(req, limit).await?;
+    parse_json(&bytes)
+}
+
+/// A typed outcome with an extra header (Set-Cookie and the like).
+pub fn with_header(mut response: Response, name: &str, value: &str) -> worker::Result<Response> {
+    response.headers_mut().set(name, value)?;
+    Ok(response)
+}
+
+pub fn query_param(req: &Request, name: &str) -> Option<String> {
+    req.url().ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
+}

@@ -1,8 +1,10 @@
 //! Huiyin's Worker: the HTTP API under `/api/`. Handlers are thin: parse → `shared` → store.
 #![cfg(target_arch = "wasm32")]
 
+mod auth;
 mod clock;
 mod config;
+mod crypto;
 mod error;
 mod handlers;
 mod http;
@@ -18,9 +20,27 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
-    let response = match config::AppState::from_env(&env) {
+    let response = match prepare(&req, &env).await {
         Ok(state) => routes::router(state).run(req, env).await,
         Err(e) => Ok(e.into_response()),
     };
     response.map(http::with_api_headers)
+}
+
+/// Find the route in the policy table (deny by default) and enforce it before any handler runs.
+async fn prepare(req: &Request, env: &Env) -> std::result::Result<config::AppState, error::ApiError> {
+    let mut state = config::AppState::from_env(env)?;
+    let path = req.path();
+    let route = auth::method_of(req).and_then(|m| shared::auth::find_route(m, &path));
+    let Some(route) = route else {
+        return Err(if shared::auth::path_exists(&path) {
+            error::ApiError::MethodNotAllowed
+        } else {
+            error::ApiError::NotFound
+        });
+    };
+    state.ip = auth::client_ip(req);
+    let store = store::Store::new(env.d1(config::DB_BINDING)?);
+    state.principal = auth::guard(req, route, &store).await?;
+    Ok(state)
 }

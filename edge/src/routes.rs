@@ -1,7 +1,8 @@
-//! The route table: every endpoint of the Worker, by name.
+//! The route table: every endpoint of the Worker, by name. Who may call each one is
+//! declared once in `shared::auth::ROUTES` and enforced before the router runs.
 
 use crate::config::AppState;
-use crate::handlers::{catalogue, import, requests, system};
+use crate::handlers::{account, admin, areas, auth, catalogue, import, requests, system};
 use worker::Router;
 
 pub fn router(state: AppState) -> Router<'static, AppState> {
@@ -11,6 +12,24 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/categories", catalogue::categories)
         .post_async("/api/v1/requests", requests::submit)
         .get_async("/api/v1/requests/:tracking_no", requests::show)
+        .get_async("/api/v1/areas", areas::list)
+        .post_async("/api/v1/auth/login", auth::login)
+        .post_async("/api/v1/auth/logout", auth::logout)
+        .post_async("/api/v1/auth/bootstrap", auth::bootstrap)
+        .get_async("/api/v1/auth/me", auth::me)
+        .post_async("/api/v1/auth/revoke-all", auth::revoke_all)
+        .post_async("/api/v1/account/password", account::change_password)
+        .get_async("/api/v1/account/tokens", account::list_tokens)
+        .post_async("/api/v1/account/tokens", account::create_token)
+        .delete_async("/api/v1/account/tokens/:id", account::revoke_token)
+        .get_async("/api/v1/admin/departments", admin::list_departments)
+        .post_async("/api/v1/admin/departments", admin::create_department)
+        .put_async("/api/v1/admin/departments/:id", admin::update_department)
+        .get_async("/api/v1/admin/staff", admin::list_staff)
+        .post_async("/api/v1/admin/staff", admin::create_staff)
+        .put_async("/api/v1/admin/staff/:id", admin::update_staff)
+        .post_async("/api/v1/admin/areas", areas::import)
+        .get_async("/api/v1/admin/audit", admin::audit)
         .post_async("/api/v1/admin/import/tickets", import::tickets)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

@@ -1,14 +1,14 @@
 //! Legacy import as used by the demo seed: idempotent per (source, external_id), row errors reported.
 
 use crate::helpers::{spawn_app, unique_key};
+
 use serde_json::{json, Value};
 
 async fn import(source: &str, rows: &[Value]) -> (u16, Value) {
-    let app = spawn_app();
+    let admin = spawn_app().login_demo("admin").await;
     let body = rows.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
-    let response = app
-        .client
-        .post(app.url(&format!("/api/v1/admin/import/tickets?source={source}")))
+    let response = admin
+        .request(reqwest::Method::POST, &format!("/api/v1/admin/import/tickets?source={source}"))
         .header("Content-Type", "application/x-ndjson")
         .body(body)
         .send()

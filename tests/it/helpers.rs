@@ -86,3 +86,97 @@ pub async fn status_json(response: Response) -> (u16, Value) {
     let body = response.json().await.expect("a JSON body");
     (status, body)
 }
+
+/// The demo organisation `cargo xtask test` seeds (xtask/data/demo-org.json).
+pub fn demo_org() -> Value {
+    let path = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../xtask/data/demo-org.json");
+    serde_json::from_str(&std::fs::read_to_string(path).expect("demo-org.json")).expect("valid JSON")
+}
+
+pub fn demo_password() -> String {
+    demo_org()["password"].as_str().expect("password").to_owned()
+}
+
+/// A signed-in staff member: the session cookie and its CSRF token.
+#[derive(Clone)]
+pub struct Staff {
+    pub app: TestApp,
+    pub cookie: String,
+    pub csrf: String,
+    pub user: Value,
+}
+
+impl TestApp {
+    pub async fn login_raw(&self, username: &str, password: &str) -> Response {
+        self.client
+            .post(self.url("/api/v1/auth/login"))
+            .json(&json!({ "username": username, "password": password }))
+            .send()
+            .await
+            .expect("the stack answers")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> Staff {
+        let response = self.login_raw(username, password).await;
+        assert_eq!(response.status().as_u16(), 200, "signing in as {username}");
+        let cookie = response.headers()["set-cookie"].to_str().unwrap().split(';').next().unwrap().to_owned();
+        let body: Value = response.json().await.unwrap();
+        Staff {
+            app: self.clone(),
+            cookie,
+            csrf: body["csrf_token"].as_str().unwrap().to_owned(),
+            user: body["user"].clone(),
+        }
+    }
+
+    /// Sign in as one of the seeded demo accounts.
+    pub async fn login_demo(&self, username: &str) -> Staff {
+        self.login(username, &demo_password()).await
+    }
+}
+
+impl Staff {
+    pub fn request(&self, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+        self.app
+            .client
+            .request(method, self.app.url(path))
+            .header("Cookie", &self.cookie)
+            .header("X-CSRF-Token", &self.csrf)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        status_json(self.request(reqwest::Method::GET, path).send().await.unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, body: &Value) -> (u16, Value) {
+        status_json_or_null(self.request(reqwest::Method::POST, path).json(body).send().await.unwrap()).await
+    }
+
+    pub async fn put(&self, path: &str, body: &Value) -> (u16, Value) {
+        status_json_or_null(self.request(reqwest::Method::PUT, path).json(body).send().await.unwrap()).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        status_json_or_null(self.request(reqwest::Method::DELETE, path).send().await.unwrap()).await
+    }
+
+    /// Create a staff member with a random name; returns (username, id).
+    pub async fn create_staff(&self, role: &str, department: Option<&str>, password: &str) -> (String, String) {
+        let username = format!("t{}", unique_key().replace(['-', '_'], "").chars().rev().take(20).collect::<String>());
+        let (status, body) = self
+            .post(
+                "/api/v1/admin/staff",
+                &json!({ "username": username, "display_name": "测试员", "role": role, "department": department, "password": password }),
+            )
+            .await;
+        assert_eq!(status, 201, "{body}");
+        (username, body["id"].as_str().unwrap().to_owned())
+    }
+}
+
+/// Status and JSON body; an empty body (204) reads as null.
+pub async fn status_json_or_null(response: Response) -> (u16, Value) {
+    let status = response.status().as_u16();
+    let text = response.text().await.unwrap_or_default();
+    (status, serde_json::from_str(&text).unwrap_or(Value::Null))
+}

@@ -10,5 +10,8 @@ mod api_submit;
 mod api_track;
 mod api_validation;
 
+mod api_admin;
+mod api_auth;
+mod api_authz;
 mod browser;
 mod e2e_submit;

@@ -3,8 +3,10 @@
 //! - `dev [--port 8787] [--persist-to DIR] [--no-seed]` — build, migrate, seed, serve on 127.0.0.1
 //! - `test` — every test: host unit/property tests and lints, wasm builds, the real stack, Chromium
 //! - `bench` — latency and transfer-size figures into `target/bench/*.json`
+//! - `seed --url URL` — the demo organisation and tickets into a running local stack
 //! - `build` — the Worker and the app, ready for `wrangler dev` or `wrangler deploy`
 //! - `setup [--browser]` — install the pinned tools that are missing
+//! - `admin create --username NAME [--display-name TEXT] [--persist-to DIR]` — the first admin of a local stack
 
 mod bench;
 mod build;
@@ -26,7 +28,7 @@ pub fn root() -> PathBuf {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build | setup [--browser]>"
+    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build | setup [--browser] | admin create --username NAME>"
 }
 
 fn run(args: &[String]) -> Result<()> {
@@ -38,6 +40,15 @@ fn run(args: &[String]) -> Result<()> {
         "build" => {
             setup::tools()?;
             build::all()
+        }
+        "admin" => stack::admin(rest),
+        "seed" => {
+            let url = match rest {
+                [flag, url] if flag == "--url" => url.trim_end_matches('/').to_owned(),
+                _ => return Err("usage: cargo xtask seed --url http://127.0.0.1:8787".into()),
+            };
+            let admin = seed::organisation(&url)?;
+            seed::demo_tickets(&admin)
         }
         "setup" => {
             setup::tools()?;

@@ -84,18 +84,127 @@ pub fn demo_rows() -> Result<Vec<String>> {
     Ok(rows)
 }
 
-/// Import the demo rows through the API; running it again imports nothing new.
-pub fn demo_city(base_url: &str) -> Result<()> {
+/// A signed-in staff session against a running stack.
+pub struct StaffSession {
+    pub base_url: String,
+    agent: ureq::Agent,
+    cookie: String,
+    csrf: String,
+}
+
+fn agent() -> ureq::Agent {
+    ureq::AgentBuilder::new().timeout(Duration::from_secs(120)).build()
+}
+
+fn error_text(e: ureq::Error) -> String {
+    match e {
+        ureq::Error::Status(code, response) => format!("{code}: {}", response.into_string().unwrap_or_default()),
+        other => other.to_string(),
+    }
+}
+
+impl StaffSession {
+    pub fn login(base_url: &str, username: &str, password: &str) -> Result<StaffSession> {
+        let agent = agent();
+        let response = agent
+            .post(&format!("{base_url}/api/v1/auth/login"))
+            .send_json(json!({ "username": username, "password": password }))
+            .map_err(|e| format!("signing in as {username}: {}", error_text(e)))?;
+        let cookie = response
+            .header("Set-Cookie")
+            .and_then(|c| c.split(';').next())
+            .map(str::to_owned)
+            .ok_or("sign-in answered without a session cookie")?;
+        let body: serde_json::Value = serde_json::from_reader(response.into_reader()).map_err(|e| e.to_string())?;
+        let csrf = body["csrf_token"].as_str().ok_or("sign-in answered without a CSRF token")?.to_owned();
+        Ok(StaffSession { base_url: base_url.to_owned(), agent, cookie, csrf })
+    }
+
+    /// Send a change; answers the status and body, whatever the status.
+    pub fn send(&self, method: &str, path: &str, content_type: &str, body: &str) -> Result<(u16, serde_json::Value)> {
+        let result = self
+            .agent
+            .request(method, &format!("{}{path}", self.base_url))
+            .set("Cookie", &self.cookie)
+            .set("X-CSRF-Token", &self.csrf)
+            .set("Content-Type", content_type)
+            .send_string(body);
+        let response = match result {
+            Ok(r) => r,
+            Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => return Err(format!("{method} {path}: {e}")),
+        };
+        let status = response.status();
+        let text = response.into_string().map_err(|e| e.to_string())?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)))
+    }
+
+    /// Create unless it exists (422 `taken`): seeding twice changes nothing.
+    fn create(&self, path: &str, body: &serde_json::Value, what: &str) -> Result<bool> {
+        match self.send("POST", path, "application/json", &body.to_string())? {
+            (200 | 201, _) => Ok(true),
+            (422, e) if e["fields"].as_object().is_some_and(|f| f.values().any(|v| v["code"] == "taken")) => Ok(false),
+            (status, e) => Err(format!("creating {what}: {status} {e}")),
+        }
+    }
+}
+
+fn demo_org() -> Result<serde_json::Value> {
+    let path = root().join("xtask/data/demo-org.json");
+    let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+    serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))
+}
+
+/// Create the first admin with the local bootstrap secret (nothing happens if one exists).
+pub fn bootstrap_admin(base_url: &str, username: &str, display_name: &str, password: &str) -> Result<bool> {
+    let result = agent().post(&format!("{base_url}/api/v1/auth/bootstrap")).send_json(json!({
+        "secret": crate::stack::DEV_BOOTSTRAP_SECRET,
+        "username": username,
+        "display_name": display_name,
+        "password": password,
+    }));
+    match result {
+        Ok(_) => Ok(true),
+        Err(ureq::Error::Status(409, _)) => Ok(false),
+        Err(e) => Err(format!("creating the first admin: {}", error_text(e))),
+    }
+}
+
+/// The demo organisation: admin, departments, areas and one account per role.
+pub fn organisation(base_url: &str) -> Result<StaffSession> {
+    let org = demo_org()?;
+    let password = org["password"].as_str().ok_or("demo-org.json: no password")?;
+    let admin = &org["admin"];
+    let admin_name = admin["username"].as_str().ok_or("demo-org.json: no admin")?;
+    bootstrap_admin(base_url, admin_name, admin["display_name"].as_str().unwrap_or(admin_name), password)?;
+    let session = StaffSession::login(base_url, admin_name, password)?;
+    let mut created = 0;
+    for d in org["departments"].as_array().into_iter().flatten() {
+        created += usize::from(session.create("/api/v1/admin/departments", d, "a department")?);
+    }
+    let areas_path = root().join("xtask/data/demo-areas.geojson");
+    let areas = std::fs::read_to_string(&areas_path).map_err(|e| format!("{}: {e}", areas_path.display()))?;
+    match session.send("POST", "/api/v1/admin/areas", "application/json", &areas)? {
+        (200, _) => {}
+        (status, e) => return Err(format!("importing areas: {status} {e}")),
+    }
+    for s in org["staff"].as_array().into_iter().flatten() {
+        let mut s = s.clone();
+        s["password"] = password.into();
+        created += usize::from(session.create("/api/v1/admin/staff", &s, "a staff member")?);
+    }
+    eprintln!("demo organisation ready ({created} departments and accounts created)");
+    Ok(session)
+}
+
+/// Import the demo tickets through the admin's import; running it again imports nothing new.
+pub fn demo_tickets(admin: &StaffSession) -> Result<()> {
     let rows = demo_rows()?;
-    let agent = ureq::AgentBuilder::new().timeout(Duration::from_secs(120)).build();
-    let url = format!("{base_url}/api/v1/admin/import/tickets?source={SOURCE}");
-    let response = agent
-        .post(&url)
-        .set("Content-Type", "application/x-ndjson")
-        .send_string(&rows.join("\n"))
-        .map_err(|e| format!("seeding: {e}"))?;
-    let report: serde_json::Value =
-        serde_json::from_reader(response.into_reader()).map_err(|e| format!("seeding: {e}"))?;
+    let path = format!("/api/v1/admin/import/tickets?source={SOURCE}");
+    let (status, report) = admin.send("POST", &path, "application/x-ndjson", &rows.join("\n"))?;
+    if status != 200 {
+        return Err(format!("seeding tickets: {status} {report}"));
+    }
     eprintln!(
         "demo city seeded: {} imported, {} already there, {} rows refused",
         report["imported"],

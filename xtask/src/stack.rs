@@ -11,6 +11,8 @@ use std::time::{Duration, Instant};
 
 /// Only for local stacks; production sets its own with `wrangler secret put`.
 const DEV_TOKEN_SECRET: &str = "local-development-token-secret-not-for-production";
+/// Lets a local stack create its first admin; production sets its own once, then removes it.
+pub const DEV_BOOTSTRAP_SECRET: &str = "local-development-bootstrap-secret";
 
 pub struct Stack {
     child: Child,
@@ -50,6 +52,7 @@ impl Stack {
             .arg("--persist-to")
             .arg(persist)
             .args(["--var", "HUIYIN_ENV:development", "--var", &format!("TOKEN_SECRET:{DEV_TOKEN_SECRET}")])
+            .args(["--var", &format!("BOOTSTRAP_SECRET:{DEV_BOOTSTRAP_SECRET}")])
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);
@@ -120,13 +123,66 @@ fn parse_dev_args(args: &[String]) -> Result<DevArgs> {
 
 /// `cargo xtask dev`: build everything, migrate, seed the demo city, serve until Ctrl-C.
 pub fn dev(args: &[String]) -> Result<()> {
+    if args.first().map(String::as_str) == Some("--help") {
+        return Err("usage: cargo xtask dev [--port 8787] [--persist-to DIR] [--no-seed]".into());
+    }
     let args = parse_dev_args(args)?;
     setup::tools()?;
     build::all()?;
     let stack = Stack::start(args.port, &args.persist)?;
     if args.seed {
-        seed::demo_city(&stack.base_url)?;
+        let admin = seed::organisation(&stack.base_url)?;
+        seed::demo_tickets(&admin)?;
     }
     eprintln!("\nHuiyin is running at {}/  (Ctrl-C stops it)\n", stack.base_url);
     stack.wait()
+}
+
+/// `cargo xtask admin create`: the first admin of a local database. The password comes from
+/// `HUIYIN_ADMIN_PASSWORD` or is generated and printed once.
+pub fn admin(args: &[String]) -> Result<()> {
+    let mut username = None;
+    let mut display_name = None;
+    let mut persist = root().join(".wrangler/state");
+    let mut it = args.iter();
+    if it.next().map(String::as_str) != Some("create") {
+        return Err("usage: cargo xtask admin create --username NAME [--display-name TEXT] [--persist-to DIR]".into());
+    }
+    while let Some(arg) = it.next() {
+        match arg.as_str() {
+            "--username" => username = it.next().cloned(),
+            "--display-name" => display_name = it.next().cloned(),
+            "--persist-to" => persist = it.next().map(PathBuf::from).ok_or("--persist-to needs a folder")?,
+            other => return Err(format!("admin create: unknown option {other}")),
+        }
+    }
+    let username = username.ok_or("admin create: --username is required")?;
+    let (password, generated) = match std::env::var("HUIYIN_ADMIN_PASSWORD") {
+        Ok(p) if !p.is_empty() => (p, false),
+        _ => (generated_password()?, true),
+    };
+    setup::tools()?;
+    if !root().join("edge/build/worker/shim.mjs").exists() {
+        build::edge()?;
+    }
+    let stack = Stack::start(free_port()?, &persist)?;
+    let created =
+        seed::bootstrap_admin(&stack.base_url, &username, display_name.as_deref().unwrap_or(&username), &password)?;
+    if !created {
+        return Err("an admin exists already in this database; sign in as them to add more".into());
+    }
+    eprintln!("admin {username} created in {}", persist.display());
+    if generated {
+        println!("password: {password}");
+        eprintln!("(shown once; change it after signing in)");
+    }
+    Ok(())
+}
+
+fn generated_password() -> Result<String> {
+    use std::io::Read;
+    let mut bytes = [0u8; 18];
+    File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).map_err(|e| e.to_string())?;
+    const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+    Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
 }

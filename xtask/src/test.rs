@@ -81,6 +81,8 @@ pub fn run(args: &[String]) -> Result<()> {
     let persist = root.join("target/test-state");
     let _ = std::fs::remove_dir_all(&persist);
     let stack = Stack::start(free_port()?, &persist)?;
+    // Tests sign in as the demo accounts; tickets they make themselves.
+    crate::seed::organisation(&stack.base_url)?;
     let driver = Driver::start()?;
     let e2e_dir = root.join("target/e2e");
     std::fs::create_dir_all(&e2e_dir).map_err(|e| e.to_string())?;
@@ -90,7 +92,8 @@ pub fn run(args: &[String]) -> Result<()> {
             .current_dir(&root)
             .env("HUIYIN_TEST_URL", &stack.base_url)
             .env("HUIYIN_WEBDRIVER_URL", &driver.url)
-            .env("HUIYIN_E2E_DIR", &e2e_dir),
+            .env("HUIYIN_E2E_DIR", &e2e_dir)
+            .env("HUIYIN_BOOTSTRAP_SECRET", crate::stack::DEV_BOOTSTRAP_SECRET),
     )
     .map_err(|e| format!("{e}\nworkerd log: {}", stack.log.display()))
 }

@@ -1,3 +1,7 @@
+pub mod account;
+pub mod admin;
+pub mod areas;
+pub mod auth;
 pub mod catalogue;
 pub mod import;
 pub mod requests;

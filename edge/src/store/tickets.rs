@@ -1,7 +1,7 @@
-//! All SQL of the Worker. Tickets and their audit trail live in D1; a change and its
-//! event are always written in one batch (one transaction).
+//! Tickets, their audit trail, idempotency keys and tracking sequences.
 
-use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use super::{opt_real, opt_text, parse_time, text, time, Store, StoreError, StoreResult};
+use chrono::{DateTime, NaiveDate, Utc};
 use serde::Deserialize;
 use shared::catalogue::CategoryCode;
 use shared::geo::LatLng;
@@ -11,11 +11,7 @@ use shared::status::Status;
 use shared::ticket::{EventKind, Ticket, TicketEvent};
 use std::collections::{BTreeMap, HashSet};
 use worker::wasm_bindgen::JsValue;
-use worker::{D1Database, D1PreparedStatement};
-
-pub struct Store {
-    db: D1Database,
-}
+use worker::D1PreparedStatement;
 
 /// A submission already made with this idempotency key.
 pub struct IdempotentHit {
@@ -39,45 +35,6 @@ pub struct ImportedTicket {
     pub external_id: String,
     pub department: Option<String>,
     pub closed_at: Option<DateTime<Utc>>,
-}
-
-#[derive(Debug)]
-pub struct StoreError(pub String);
-
-impl From<worker::Error> for StoreError {
-    fn from(e: worker::Error) -> Self {
-        StoreError(e.to_string())
-    }
-}
-
-impl From<StoreError> for crate::error::ApiError {
-    fn from(e: StoreError) -> Self {
-        crate::error::ApiError::Store(e.0)
-    }
-}
-
-type StoreResult<T> = Result<T, StoreError>;
-
-fn time(t: &DateTime<Utc>) -> JsValue {
-    JsValue::from_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
-}
-
-fn text(s: &str) -> JsValue {
-    JsValue::from_str(s)
-}
-
-fn opt_text(s: Option<&str>) -> JsValue {
-    s.map_or(JsValue::NULL, JsValue::from_str)
-}
-
-fn opt_real(v: Option<f64>) -> JsValue {
-    v.map_or(JsValue::NULL, JsValue::from_f64)
-}
-
-fn parse_time(raw: &str) -> StoreResult<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(raw)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| StoreError(format!("stored time {raw:?}: {e}")))
 }
 
 const TICKET_COLUMNS: &str = "id, tracking_no, title, description, category, lat, lng, address, channel, \
@@ -161,10 +118,6 @@ fn event_kind_name(kind: &EventKind) -> &'static str {
 }
 
 impl Store {
-    pub fn new(db: D1Database) -> Self {
-        Self { db }
-    }
-
     fn insert_ticket(
         &self,
         t: &Ticket,
@@ -191,7 +144,7 @@ impl Store {
             opt_text(contact.name.as_deref()),
             opt_text(contact.phone.as_deref()),
             opt_text(contact.email.as_deref()),
-            JsValue::from_f64(if t.anonymous { 1.0 } else { 0.0 }),
+            super::flag(t.anonymous),
             text(t.kind.as_str()),
             text(t.status.as_str()),
             opt_text(token_hash),
@@ -219,7 +172,7 @@ impl Store {
                 text(event_kind_name(&e.kind)),
                 text(&data),
                 text(&e.actor),
-                JsValue::from_f64(if e.public { 1.0 } else { 0.0 }),
+                super::flag(e.public),
             ])?)
     }
 

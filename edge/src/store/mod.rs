@@ -1,0 +1,65 @@
+//! All SQL of the Worker, one file per subject. A change and its audit event are always
+//! written in one batch (one transaction).
+
+mod staff;
+mod tickets;
+
+pub use staff::*;
+pub use tickets::*;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use worker::wasm_bindgen::JsValue;
+use worker::D1Database;
+
+pub struct Store {
+    db: D1Database,
+}
+
+impl Store {
+    pub fn new(db: D1Database) -> Self {
+        Self { db }
+    }
+}
+
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl From<worker::Error> for StoreError {
+    fn from(e: worker::Error) -> Self {
+        StoreError(e.to_string())
+    }
+}
+
+impl From<StoreError> for crate::error::ApiError {
+    fn from(e: StoreError) -> Self {
+        crate::error::ApiError::Store(e.0)
+    }
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+pub(crate) fn time(t: &DateTime<Utc>) -> JsValue {
+    JsValue::from_str(&t.to_rfc3339_opts(SecondsFormat::Millis, true))
+}
+
+pub(crate) fn text(s: &str) -> JsValue {
+    JsValue::from_str(s)
+}
+
+pub(crate) fn opt_text(s: Option<&str>) -> JsValue {
+    s.map_or(JsValue::NULL, JsValue::from_str)
+}
+
+pub(crate) fn opt_real(v: Option<f64>) -> JsValue {
+    v.map_or(JsValue::NULL, JsValue::from_f64)
+}
+
+pub(crate) fn flag(b: bool) -> JsValue {
+    JsValue::from_f64(if b { 1.0 } else { 0.0 })
+}
+
+pub(crate) fn parse_time(raw: &str) -> StoreResult<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(raw)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|e| StoreError(format!("stored time {raw:?}: {e}")))
+}
