@@ -158,3 +158,32 @@ async fn the_audit_trail_records_who_did_what_from_where() {
     assert!(entries.windows(2).all(|w| w[0]["id"].as_i64() > w[1]["id"].as_i64()));
     assert!(shared::auth::ROUTES.iter().all(|r| !(r.path.contains("audit") && r.method != shared::auth::Method::Get)));
 }
+
+/// Run SQL against the test stack's local D1, as someone with database access would.
+fn d1_execute(sql: &str) -> (bool, String) {
+    let persist = std::env::var("HUIYIN_TEST_PERSIST").expect("xtask passes the test database folder");
+    let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new(root.join("node_modules/.bin/wrangler"))
+        .args(["d1", "execute", "DB", "--local", "--persist-to", &persist, "--command", sql])
+        .current_dir(&root)
+        .env("WRANGLER_SEND_METRICS", "false")
+        .output()
+        .expect("wrangler runs");
+    (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
+}
+
+#[tokio::test]
+async fn even_with_database_access_the_audit_trails_cannot_be_edited() {
+    // Make sure there is something to edit.
+    let _ = spawn_app().login_demo("observer").await;
+    for sql in [
+        "UPDATE staff_audit SET actor = 'someone else'",
+        "DELETE FROM staff_audit",
+        "UPDATE ticket_events SET actor = 'someone else'",
+        "DELETE FROM ticket_events",
+    ] {
+        let (ok, output) = d1_execute(sql);
+        assert!(!ok, "{sql} succeeded: {output}");
+        assert!(output.contains("append-only"), "{sql}: {output}");
+    }
+}

@@ -93,7 +93,8 @@ pub fn run(args: &[String]) -> Result<()> {
             .env("HUIYIN_TEST_URL", &stack.base_url)
             .env("HUIYIN_WEBDRIVER_URL", &driver.url)
             .env("HUIYIN_E2E_DIR", &e2e_dir)
-            .env("HUIYIN_BOOTSTRAP_SECRET", crate::stack::DEV_BOOTSTRAP_SECRET),
+            .env("HUIYIN_BOOTSTRAP_SECRET", crate::stack::DEV_BOOTSTRAP_SECRET)
+            .env("HUIYIN_TEST_PERSIST", &persist),
     )
     .map_err(|e| format!("{e}\nworkerd log: {}", stack.log.display()))
 }
