@@ -16,6 +16,7 @@ pub mod org;
 pub mod password;
 pub mod redact;
 pub mod request;
+pub mod rules;
 pub mod session;
 pub mod status;
 pub mod text;
