@@ -2,7 +2,7 @@
 //! declared once in `shared::auth::ROUTES` and enforced before the router runs.
 
 use crate::config::AppState;
-use crate::handlers::{account, admin, areas, auth, catalogue, import, requests, system};
+use crate::handlers::{account, admin, areas, auth, catalogue, import, requests, rules, system};
 use worker::Router;
 
 pub fn router(state: AppState) -> Router<'static, AppState> {
@@ -31,5 +31,10 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .post_async("/api/v1/admin/areas", areas::import)
         .get_async("/api/v1/admin/audit", admin::audit)
         .post_async("/api/v1/admin/import/tickets", import::tickets)
+        .get_async("/api/v1/admin/rules", rules::list)
+        .get_async("/api/v1/admin/rules/coverage", rules::coverage_report)
+        .post_async("/api/v1/admin/rules", rules::create)
+        .put_async("/api/v1/admin/rules/:id", rules::update)
+        .delete_async("/api/v1/admin/rules/:id", rules::delete)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

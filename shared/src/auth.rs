@@ -56,10 +56,15 @@ pub enum Permission {
     ManageAreas,
     ReadAudit,
     ImportTickets,
+    /// See the responsibility list and its coverage.
+    ViewRules,
+    ManageRules,
+    /// Retrain the classifier and change dispatch settings.
+    ManageTriage,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 11] = [
         Permission::OwnAccount,
         Permission::ViewDepartments,
         Permission::ManageDepartments,
@@ -68,6 +73,9 @@ impl Permission {
         Permission::ManageAreas,
         Permission::ReadAudit,
         Permission::ImportTickets,
+        Permission::ViewRules,
+        Permission::ManageRules,
+        Permission::ManageTriage,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -80,6 +88,9 @@ impl Permission {
             Permission::ManageAreas => "manage_areas",
             Permission::ReadAudit => "read_audit",
             Permission::ImportTickets => "import_tickets",
+            Permission::ViewRules => "view_rules",
+            Permission::ManageRules => "manage_rules",
+            Permission::ManageTriage => "manage_triage",
         }
     }
 
@@ -100,6 +111,9 @@ pub const POLICY: &[(Permission, &[Role])] = &[
     (Permission::ManageAreas, &[Admin]),
     (Permission::ReadAudit, &[Supervisor, Admin]),
     (Permission::ImportTickets, &[Admin]),
+    (Permission::ViewRules, &[Dispatcher, DepartmentHead, Supervisor, Admin]),
+    (Permission::ManageRules, &[Admin]),
+    (Permission::ManageTriage, &[Admin]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
@@ -177,6 +191,11 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/admin/areas", Staff(Permission::ManageAreas)),
     route(Get, "/api/v1/admin/audit", Staff(Permission::ReadAudit)),
     route(Post, "/api/v1/admin/import/tickets", Staff(Permission::ImportTickets)),
+    route(Get, "/api/v1/admin/rules", Staff(Permission::ViewRules)),
+    route(Get, "/api/v1/admin/rules/coverage", Staff(Permission::ViewRules)),
+    route(Post, "/api/v1/admin/rules", Staff(Permission::ManageRules)),
+    route(Put, "/api/v1/admin/rules/:id", Staff(Permission::ManageRules)),
+    route(Delete, "/api/v1/admin/rules/:id", Staff(Permission::ManageRules)),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

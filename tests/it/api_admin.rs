@@ -159,16 +159,22 @@ async fn the_audit_trail_records_who_did_what_from_where() {
     assert!(shared::auth::ROUTES.iter().all(|r| !(r.path.contains("audit") && r.method != shared::auth::Method::Get)));
 }
 
-/// Run SQL against the test stack's local D1, as someone with database access would.
+/// Run SQL against a copy of the test stack's local D1, as someone with database access
+/// would. A copy, because an open write lock on the live file would stall the running stack.
 fn d1_execute(sql: &str) -> (bool, String) {
-    let persist = std::env::var("HUIYIN_TEST_PERSIST").expect("xtask passes the test database folder");
+    let live = std::env::var("HUIYIN_TEST_PERSIST").expect("xtask passes the test database folder");
     let root = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let persist = root.join(format!("target/audit-copy-{}", crate::helpers::unique_key()));
+    let copied = std::process::Command::new("cp").arg("-r").arg(&live).arg(&persist).status().expect("cp runs");
+    assert!(copied.success());
+    let persist = persist.to_string_lossy().into_owned();
     let out = std::process::Command::new(root.join("node_modules/.bin/wrangler"))
         .args(["d1", "execute", "DB", "--local", "--persist-to", &persist, "--command", sql])
         .current_dir(&root)
         .env("WRANGLER_SEND_METRICS", "false")
         .output()
         .expect("wrangler runs");
+    let _ = std::fs::remove_dir_all(&persist);
     (out.status.success(), format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)))
 }
 

@@ -13,5 +13,6 @@ mod api_validation;
 mod api_admin;
 mod api_auth;
 mod api_authz;
+mod api_rules;
 mod browser;
 mod e2e_submit;

@@ -5,6 +5,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod import;
 pub mod requests;
+pub mod rules;
 pub mod system;
 
 use crate::error::ApiError;

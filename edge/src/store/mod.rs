@@ -1,6 +1,7 @@
 //! All SQL of the Worker, one file per subject. A change and its audit event are always
 //! written in one batch (one transaction).
 
+mod dispatch;
 mod staff;
 mod tickets;
 
