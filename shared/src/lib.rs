@@ -8,6 +8,7 @@ pub mod area;
 pub mod auth;
 pub mod catalogue;
 pub mod city;
+pub mod classify;
 pub mod error;
 pub mod geo;
 pub mod ids;

@@ -4,6 +4,7 @@
 //! - `test` — every test: host unit/property tests and lints, wasm builds, the real stack, Chromium
 //! - `bench` — latency and transfer-size figures into `target/bench/*.json`
 //! - `seed --url URL` — the demo organisation and tickets into a running local stack
+//! - `eval [--quick] [--explore]` — the classifier against a TF-IDF + SVM baseline, into `target/bench/classifier.json`
 //! - `build` — the Worker and the app, ready for `wrangler dev` or `wrangler deploy`
 //! - `setup [--browser]` — install the pinned tools that are missing
 //! - `admin create --username NAME [--display-name TEXT] [--persist-to DIR]` — the first admin of a local stack
@@ -11,6 +12,7 @@
 mod bench;
 mod build;
 mod cmd;
+mod eval;
 mod seed;
 mod setup;
 mod stack;
@@ -37,6 +39,7 @@ fn run(args: &[String]) -> Result<()> {
         "dev" => stack::dev(rest),
         "test" => test::run(rest),
         "bench" => bench::run(rest),
+        "eval" => eval::run(rest),
         "build" => {
             setup::tools()?;
             build::all()
