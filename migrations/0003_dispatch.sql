@@ -37,3 +37,10 @@ CREATE TABLE settings (
     value      TEXT NOT NULL,
     updated_at TEXT NOT NULL
 );
+
+-- A state change guarded by a version writes `changes()` here right after its UPDATE:
+-- zero rows changed (someone else changed the ticket first) fails the CHECK and rolls the
+-- whole batch back. The row is removed again in the same batch.
+CREATE TABLE write_guard (
+    ok INTEGER NOT NULL CHECK (ok = 1)
+);

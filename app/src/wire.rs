@@ -30,6 +30,7 @@ enum EventName {
     Imported,
     StatusChanged,
     Note,
+    Dispatched,
 }
 
 #[derive(Debug, Deserialize)]
@@ -46,6 +47,14 @@ struct WireEntry {
     to: Option<Status>,
     #[serde(default)]
     text: Option<String>,
+    #[serde(default)]
+    lead: Option<String>,
+    #[serde(default)]
+    lead_name: Option<String>,
+    #[serde(default)]
+    co_handlers: Option<Vec<String>>,
+    #[serde(default)]
+    mode: Option<shared::dispatch::DispatchMode>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -82,6 +91,12 @@ impl WireEntry {
             EventName::Imported => EventKind::Imported { source: self.source? },
             EventName::StatusChanged => EventKind::StatusChanged { from: self.from?, to: self.to? },
             EventName::Note => EventKind::Note { text: self.text? },
+            EventName::Dispatched => EventKind::Dispatched {
+                lead: self.lead?,
+                lead_name: self.lead_name?,
+                co_handlers: self.co_handlers.unwrap_or_default(),
+                mode: self.mode?,
+            },
         };
         Some(TimelineEntry { at: self.at, kind })
     }
@@ -156,6 +171,17 @@ mod tests {
             TicketEvent {
                 at: at(1),
                 kind: EventKind::Imported { source: "热线 2019".into() },
+                actor: "system".into(),
+                public: true,
+            },
+            TicketEvent {
+                at: at(2),
+                kind: EventKind::Dispatched {
+                    lead: "city.urban-management".into(),
+                    lead_name: "市城市管理局".into(),
+                    co_handlers: vec!["city.ecology".into()],
+                    mode: shared::dispatch::DispatchMode::Auto,
+                },
                 actor: "system".into(),
                 public: true,
             },

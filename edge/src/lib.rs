@@ -8,6 +8,7 @@ mod crypto;
 mod error;
 mod handlers;
 mod http;
+mod intake;
 mod routes;
 mod store;
 

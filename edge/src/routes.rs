@@ -2,7 +2,7 @@
 //! declared once in `shared::auth::ROUTES` and enforced before the router runs.
 
 use crate::config::AppState;
-use crate::handlers::{account, admin, areas, auth, catalogue, import, requests, rules, system};
+use crate::handlers::{account, admin, areas, auth, catalogue, dispatch, import, requests, rules, system, triage};
 use worker::Router;
 
 pub fn router(state: AppState) -> Router<'static, AppState> {
@@ -36,5 +36,11 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .post_async("/api/v1/admin/rules", rules::create)
         .put_async("/api/v1/admin/rules/:id", rules::update)
         .delete_async("/api/v1/admin/rules/:id", rules::delete)
+        .get_async("/api/v1/admin/settings/dispatch", triage::get_settings)
+        .put_async("/api/v1/admin/settings/dispatch", triage::put_settings)
+        .post_async("/api/v1/admin/triage/train", triage::train)
+        .post_async("/api/v1/triage/suggest", triage::suggest)
+        .get_async("/api/v1/dispatch/queue", dispatch::queue)
+        .post_async("/api/v1/tickets/:tracking_no/dispatch", dispatch::dispatch)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

@@ -61,10 +61,12 @@ pub enum Permission {
     ManageRules,
     /// Retrain the classifier and change dispatch settings.
     ManageTriage,
+    /// The dispatch queue, classifier suggestions and dispatching (the 12345 centre).
+    Dispatch,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 12] = [
         Permission::OwnAccount,
         Permission::ViewDepartments,
         Permission::ManageDepartments,
@@ -76,6 +78,7 @@ impl Permission {
         Permission::ViewRules,
         Permission::ManageRules,
         Permission::ManageTriage,
+        Permission::Dispatch,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -91,6 +94,7 @@ impl Permission {
             Permission::ViewRules => "view_rules",
             Permission::ManageRules => "manage_rules",
             Permission::ManageTriage => "manage_triage",
+            Permission::Dispatch => "dispatch",
         }
     }
 
@@ -114,6 +118,7 @@ pub const POLICY: &[(Permission, &[Role])] = &[
     (Permission::ViewRules, &[Dispatcher, DepartmentHead, Supervisor, Admin]),
     (Permission::ManageRules, &[Admin]),
     (Permission::ManageTriage, &[Admin]),
+    (Permission::Dispatch, &[Dispatcher, Supervisor, Admin]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
@@ -196,6 +201,12 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/admin/rules", Staff(Permission::ManageRules)),
     route(Put, "/api/v1/admin/rules/:id", Staff(Permission::ManageRules)),
     route(Delete, "/api/v1/admin/rules/:id", Staff(Permission::ManageRules)),
+    route(Get, "/api/v1/admin/settings/dispatch", Staff(Permission::ViewRules)),
+    route(Put, "/api/v1/admin/settings/dispatch", Staff(Permission::ManageTriage)),
+    route(Post, "/api/v1/admin/triage/train", Staff(Permission::ManageTriage)),
+    route(Post, "/api/v1/triage/suggest", Staff(Permission::Dispatch)),
+    route(Get, "/api/v1/dispatch/queue", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/tickets/:tracking_no/dispatch", Staff(Permission::Dispatch)),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

@@ -9,6 +9,7 @@ pub mod auth;
 pub mod catalogue;
 pub mod city;
 pub mod classify;
+pub mod dispatch;
 pub mod error;
 pub mod geo;
 pub mod ids;

@@ -72,10 +72,27 @@ pub struct TicketEvent {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
-    Submitted { channel: Channel },
-    Imported { source: String },
-    StatusChanged { from: Status, to: Status },
-    Note { text: String },
+    Submitted {
+        channel: Channel,
+    },
+    Imported {
+        source: String,
+    },
+    StatusChanged {
+        from: Status,
+        to: Status,
+    },
+    Note {
+        text: String,
+    },
+    /// Sent to a lead department and co-handlers (counts as a re-dispatch when not the first).
+    /// The lead's name is kept as it was then, for the citizen's timeline.
+    Dispatched {
+        lead: String,
+        lead_name: String,
+        co_handlers: Vec<String>,
+        mode: crate::dispatch::DispatchMode,
+    },
 }
 
 impl TicketEvent {

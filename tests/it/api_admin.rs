@@ -180,8 +180,10 @@ fn d1_execute(sql: &str) -> (bool, String) {
 
 #[tokio::test]
 async fn even_with_database_access_the_audit_trails_cannot_be_edited() {
-    // Make sure there is something to edit.
-    let _ = spawn_app().login_demo("observer").await;
+    // Triggers fire per row: make sure both trails hold rows, whatever ran before.
+    let app = spawn_app();
+    let _ = app.login_demo("observer").await;
+    let _ = app.create(&crate::helpers::valid_body()).await;
     for sql in [
         "UPDATE staff_audit SET actor = 'someone else'",
         "DELETE FROM staff_audit",

@@ -13,6 +13,7 @@ mod api_validation;
 mod api_admin;
 mod api_auth;
 mod api_authz;
+mod api_dispatch;
 mod api_rules;
 mod browser;
 mod e2e_submit;

@@ -81,8 +81,9 @@ pub fn run(args: &[String]) -> Result<()> {
     let persist = root.join("target/test-state");
     let _ = std::fs::remove_dir_all(&persist);
     let stack = Stack::start(free_port()?, &persist)?;
-    // Tests sign in as the demo accounts; tickets they make themselves.
-    crate::seed::organisation(&stack.base_url)?;
+    // Tests sign in as the demo accounts; the demo history trains the classifier.
+    let admin = crate::seed::organisation(&stack.base_url)?;
+    crate::seed::demo_tickets(&admin)?;
     let driver = Driver::start()?;
     let e2e_dir = root.join("target/e2e");
     std::fs::create_dir_all(&e2e_dir).map_err(|e| e.to_string())?;

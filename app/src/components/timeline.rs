@@ -25,6 +25,9 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                         &[("from", &lang.text(&status_key(*from))), ("to", &lang.text(&status_key(*to)))],
                     ),
                     EventKind::Note { text } => i18n.tf("timeline.note", &[("text", text)]),
+                    EventKind::Dispatched { lead_name, .. } => {
+                        i18n.tf("timeline.dispatched", &[("department", lead_name)])
+                    }
                 }
             };
             view! {

@@ -3,10 +3,12 @@ pub mod admin;
 pub mod areas;
 pub mod auth;
 pub mod catalogue;
+pub mod dispatch;
 pub mod import;
 pub mod requests;
 pub mod rules;
 pub mod system;
+pub mod triage;
 
 use crate::error::ApiError;
 use worker::{Response, Result};

@@ -5,10 +5,15 @@ use crate::clock;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
 use crate::http::{header, json, parse_json, percent_decode, read_json_body};
-use crate::store::{IdempotentHit, InsertOutcome, Store};
+use crate::intake;
+use crate::store::{DispatchWrite, IdempotentHit, InsertOutcome, Store};
 use shared::api::{IDEMPOTENCY_KEY_HEADER, MAX_BODY_BYTES};
+use shared::dispatch::{decide, DispatchMode, IntakeDecision, StoredSuggestion, Urgency};
 use shared::ids::{sha256_hex, AccessToken, IdempotencyKey, TicketId, TrackingNo};
 use shared::request::{Channel, NewRequest, NewRequestInput};
+use shared::rules::resolve;
+use shared::status::{transition, Action, Status};
+use shared::ticket::EventKind;
 use shared::ticket::{private_view, public_view, SubmitResponse, Ticket, TicketEvent, TicketView};
 use std::collections::BTreeMap;
 use worker::{Request, Response, Result, RouteContext};
@@ -45,15 +50,16 @@ async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::r
     let ticket = Ticket::submitted(request, id, TrackingNo::new(day, sequence), Channel::Web, now);
     let token = AccessToken::derive(&state.token_secret, &ticket.id, &key);
     let event = TicketEvent::submitted(&ticket);
+    let (then, status) = intake_statements(&store, ctx, &ticket).await?;
 
-    match store.insert_submitted(&ticket, &event, &token.hash(), &key, &body_hash).await? {
+    match store.insert_submitted(&ticket, &event, &token.hash(), &key, &body_hash, then).await? {
         InsertOutcome::Inserted => {
             let mut response = json(
                 201,
                 &SubmitResponse {
                     tracking_no: ticket.tracking_no.clone(),
                     token,
-                    status: ticket.status,
+                    status,
                     created_at: ticket.created_at,
                 },
             )?;
@@ -66,6 +72,63 @@ async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::r
             None => Err(ApiError::Conflict("a request with this Idempotency-Key is in progress".into())),
         },
     }
+}
+
+/// What intake adds to the new ticket's write: its area, the classifier's suggestions and, when
+/// the classifier is confident and the responsibility list names one lead, the dispatch itself.
+async fn intake_statements(
+    store: &Store,
+    ctx: &RouteContext<AppState>,
+    ticket: &Ticket,
+) -> std::result::Result<(Vec<worker::D1PreparedStatement>, Status), ApiError> {
+    let intake = intake::load(store, &ctx.env).await?;
+    let chain = intake.area_chain(ticket.point);
+    let suggestions = intake.model.as_ref().map(|m| m.suggest(&ticket.title, &ticket.description, 3));
+    let stored: Vec<StoredSuggestion> = suggestions
+        .iter()
+        .flatten()
+        .map(|(c, p)| StoredSuggestion { category_code: c.clone(), confidence: *p })
+        .collect();
+    let stored = serde_json::to_string(&stored).map_err(|e| ApiError::Store(e.to_string()))?;
+    let mut statements = vec![store.suggestions_statement(&ticket.id, &stored, chain.first().map(String::as_str))?];
+    let resolution = resolve(&intake.rules, &ticket.category, &chain, ticket.kind);
+    let decision =
+        decide(&ticket.category, suggestions.as_deref(), intake.settings.auto_dispatch_threshold, &resolution);
+    let IntakeDecision::Auto { lead, co_handlers } = decision else {
+        return Ok((statements, ticket.status));
+    };
+    let to = transition(ticket.status, Action::Dispatch).map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let events = [
+        TicketEvent {
+            at: ticket.created_at,
+            kind: EventKind::StatusChanged { from: ticket.status, to },
+            actor: "system".into(),
+            public: true,
+        },
+        TicketEvent {
+            at: ticket.created_at,
+            kind: EventKind::Dispatched {
+                lead_name: intake.department_name(&lead),
+                lead: lead.clone(),
+                co_handlers: co_handlers.clone(),
+                mode: DispatchMode::Auto,
+            },
+            actor: "system".into(),
+            public: true,
+        },
+    ];
+    statements.extend(store.dispatch_statements(&DispatchWrite {
+        ticket: &ticket.id,
+        expected_version: ticket.version,
+        lead: &lead,
+        co_handlers: &co_handlers,
+        urgency: Urgency::Normal,
+        area: chain.first().map(String::as_str),
+        mode: DispatchMode::Auto,
+        at: ticket.created_at,
+        events: &events,
+    })?);
+    Ok((statements, to))
 }
 
 fn replay(

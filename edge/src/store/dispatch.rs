@@ -6,6 +6,7 @@ use serde::Deserialize;
 use shared::catalogue::CategoryCode;
 use shared::request::RequestKind;
 use shared::rules::Rule;
+use worker::D1PreparedStatement;
 
 /// A stored rule with its id.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -94,5 +95,158 @@ impl Store {
         let results = self.db.batch(vec![delete, self.audit_statement(audit)?]).await?;
         let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
         Ok(changed > 0)
+    }
+}
+
+/// Everything a dispatch writes, guarded by the version the caller saw.
+pub struct DispatchWrite<'a> {
+    pub ticket: &'a shared::ids::TicketId,
+    pub expected_version: i64,
+    pub lead: &'a str,
+    pub co_handlers: &'a [String],
+    pub urgency: shared::dispatch::Urgency,
+    pub area: Option<&'a str>,
+    pub mode: shared::dispatch::DispatchMode,
+    pub at: chrono::DateTime<chrono::Utc>,
+    pub events: &'a [shared::ticket::TicketEvent],
+}
+
+#[derive(Deserialize)]
+pub struct QueueRow {
+    pub tracking_no: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub area: Option<String>,
+    pub kind: String,
+    pub urgency: String,
+    pub created_at: String,
+    pub suggestions: Option<String>,
+    pub version: i64,
+}
+
+pub const GUARD_FAILED: &str = "write_guard";
+
+impl Store {
+    /// The UPDATE that moves the ticket, then a guard that aborts the batch if it changed nothing.
+    pub fn dispatch_statements(&self, w: &DispatchWrite<'_>) -> StoreResult<Vec<D1PreparedStatement>> {
+        use worker::wasm_bindgen::JsValue;
+        let num = |v: i64| JsValue::from_f64(v as f64);
+        let mut statements = vec![
+            self.db
+                .prepare(
+                    "UPDATE tickets SET status = 'dispatched', urgency = ?1, area = COALESCE(?2, area), dispatched_at = ?3, \
+                     dispatch_mode = ?4, redispatch_count = redispatch_count + (dispatched_at IS NOT NULL), \
+                     version = version + 1, updated_at = ?3 WHERE id = ?5 AND version = ?6",
+                )
+                .bind(&[
+                    text(w.urgency.as_str()),
+                    opt_text(w.area),
+                    time(&w.at),
+                    text(w.mode.as_str()),
+                    text(w.ticket.as_str()),
+                    num(w.expected_version),
+                ])?,
+            self.db.prepare("INSERT INTO write_guard (ok) SELECT changes()"),
+            self.db.prepare("DELETE FROM write_guard"),
+            self.db.prepare("DELETE FROM ticket_departments WHERE ticket_id = ?1").bind(&[text(w.ticket.as_str())])?,
+            self.db
+                .prepare("INSERT INTO ticket_departments (ticket_id, department, part, assigned_at) VALUES (?1, ?2, 'lead', ?3)")
+                .bind(&[text(w.ticket.as_str()), text(w.lead), time(&w.at)])?,
+        ];
+        for co in w.co_handlers.iter().filter(|c| c.as_str() != w.lead) {
+            statements.push(
+                self.db
+                    .prepare(
+                        "INSERT OR IGNORE INTO ticket_departments (ticket_id, department, part, assigned_at) VALUES (?1, ?2, 'co', ?3)",
+                    )
+                    .bind(&[text(w.ticket.as_str()), text(co), time(&w.at)])?,
+            );
+        }
+        for e in w.events {
+            statements.push(self.insert_event(w.ticket, e)?);
+        }
+        Ok(statements)
+    }
+
+    /// Run a guarded change; `false` when the ticket changed since the caller read it.
+    pub async fn run_guarded(&self, statements: Vec<D1PreparedStatement>) -> StoreResult<bool> {
+        match self.db.batch(statements).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.to_string().contains(GUARD_FAILED) || e.to_string().contains("CHECK constraint failed") => {
+                Ok(false)
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub fn suggestions_statement(
+        &self,
+        ticket: &shared::ids::TicketId,
+        json: &str,
+        area: Option<&str>,
+    ) -> StoreResult<D1PreparedStatement> {
+        Ok(self.db.prepare("UPDATE tickets SET suggestions = ?1, area = COALESCE(?2, area) WHERE id = ?3").bind(&[
+            text(json),
+            opt_text(area),
+            text(ticket.as_str()),
+        ])?)
+    }
+
+    pub async fn queue(&self, limit: u32) -> StoreResult<Vec<QueueRow>> {
+        Ok(self
+            .db
+            .prepare(
+                "SELECT tracking_no, title, description, category, area, kind, urgency, created_at, suggestions, version \
+                 FROM tickets WHERE status = 'submitted' AND source IS NULL \
+                 ORDER BY CASE urgency WHEN 'very_urgent' THEN 0 WHEN 'urgent' THEN 1 ELSE 2 END, created_at LIMIT ?1",
+            )
+            .bind(&[worker::wasm_bindgen::JsValue::from_f64(f64::from(limit))])?
+            .all()
+            .await?
+            .results::<QueueRow>()?)
+    }
+
+    /// Title, description and category of every ticket that can teach the classifier.
+    pub async fn training_rows(&self, limit: u32) -> StoreResult<Vec<(String, String, String)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            title: String,
+            description: String,
+            category: String,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT title, description, category FROM tickets \
+                 WHERE status NOT IN ('merged', 'rejected_unreasonable') ORDER BY created_at DESC LIMIT ?1",
+            )
+            .bind(&[worker::wasm_bindgen::JsValue::from_f64(f64::from(limit))])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows.into_iter().map(|r| (r.title, r.description, r.category)).collect())
+    }
+
+    pub async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            value: String,
+        }
+        let row: Option<Row> =
+            self.db.prepare("SELECT value FROM settings WHERE key = ?1").bind(&[text(key)])?.first(None).await?;
+        Ok(row.map(|r| r.value))
+    }
+
+    pub async fn put_setting(&self, key: &str, value: &str, audit: &Audit) -> StoreResult<()> {
+        let put = self
+            .db
+            .prepare(
+                "INSERT INTO settings (key, value, updated_at) VALUES (?1, ?2, ?3) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at",
+            )
+            .bind(&[text(key), text(value), time(&audit.at)])?;
+        self.db.batch(vec![put, self.audit_statement(audit)?]).await?;
+        Ok(())
     }
 }

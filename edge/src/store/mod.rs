@@ -5,6 +5,7 @@ mod dispatch;
 mod staff;
 mod tickets;
 
+pub use dispatch::DispatchWrite;
 pub use staff::*;
 pub use tickets::*;
 

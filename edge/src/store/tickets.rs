@@ -108,12 +108,13 @@ impl EventRow {
     }
 }
 
-fn event_kind_name(kind: &EventKind) -> &'static str {
+pub(crate) fn event_kind_name(kind: &EventKind) -> &'static str {
     match kind {
         EventKind::Submitted { .. } => "submitted",
         EventKind::Imported { .. } => "imported",
         EventKind::StatusChanged { .. } => "status_changed",
         EventKind::Note { .. } => "note",
+        EventKind::Dispatched { .. } => "dispatched",
     }
 }
 
@@ -159,7 +160,7 @@ impl Store {
         ])?)
     }
 
-    fn insert_event(&self, ticket: &TicketId, e: &TicketEvent) -> StoreResult<D1PreparedStatement> {
+    pub(crate) fn insert_event(&self, ticket: &TicketId, e: &TicketEvent) -> StoreResult<D1PreparedStatement> {
         let data = serde_json::to_string(&e.kind).map_err(|err| StoreError(err.to_string()))?;
         Ok(self
             .db
@@ -241,7 +242,7 @@ impl Store {
             .collect()
     }
 
-    /// Write a new ticket, its first event and the idempotency key in one transaction.
+    /// Write a new ticket, its first event, the idempotency key and `then` in one transaction.
     pub async fn insert_submitted(
         &self,
         ticket: &Ticket,
@@ -249,14 +250,17 @@ impl Store {
         token_hash: &str,
         key: &IdempotencyKey,
         body_hash: &str,
+        then: Vec<D1PreparedStatement>,
     ) -> StoreResult<InsertOutcome> {
-        let statements = vec![
+        let mut statements = vec![
             self.insert_ticket(ticket, Some(token_hash), None, None, None)?,
             self.db
                 .prepare("INSERT INTO idempotency_keys (key, body_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4)")
                 .bind(&[text(key.as_str()), text(body_hash), text(ticket.id.as_str()), time(&ticket.created_at)])?,
             self.insert_event(&ticket.id, event)?,
         ];
+        // What intake decided (an automatic dispatch) lands in the same transaction.
+        statements.extend(then);
         match self.db.batch(statements).await {
             Ok(_) => Ok(InsertOutcome::Inserted),
             Err(e) if e.to_string().contains("idempotency_keys.key") => Ok(InsertOutcome::KeyTaken),

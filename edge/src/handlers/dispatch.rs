@@ -1,0 +1,163 @@
+//! The dispatcher's queue and dispatching a request to a lead and co-handlers.
+
+use super::respond;
+use crate::config::{AppState, DB_BINDING};
+use crate::error::ApiError;
+use crate::http::{json, json_input, percent_decode};
+use crate::intake::{self, Intake};
+use crate::store::{DispatchWrite, Store};
+use shared::catalogue::CategoryCode;
+use shared::dispatch::{DispatchInput, DispatchMode, QueueItem, StoredSuggestion, Urgency};
+use shared::error::{FieldErrorCode, FieldErrors};
+use shared::ids::TrackingNo;
+use shared::request::RequestKind;
+use shared::rules::{resolve, Resolution};
+use shared::status::{transition, Action, Status};
+use shared::ticket::{EventKind, TicketEvent};
+use worker::{Request, Response, Result, RouteContext};
+
+const BODY_LIMIT: usize = 16 * 1024;
+
+/// A stored area code and its district, for the responsibility list.
+fn chain_of(intake: &Intake, area: Option<&str>) -> Vec<String> {
+    let Some(code) = area else { return Vec::new() };
+    let mut chain = vec![code.to_owned()];
+    if let Some(parent) = intake.areas.iter().find(|a| a.code == code).and_then(|a| a.parent.clone()) {
+        chain.push(parent);
+    }
+    chain
+}
+
+pub async fn queue(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let intake = intake::load(&store, &ctx.env).await?;
+            let catalogue = ctx.data.catalogue;
+            let mut items = Vec::new();
+            for row in store.queue(200).await? {
+                let Some(code) = CategoryCode::parse(&row.category) else { continue };
+                let kind = RequestKind::parse(&row.kind).unwrap_or_default();
+                let chain = chain_of(&intake, row.area.as_deref());
+                items.push(QueueItem {
+                    category: catalogue
+                        .path(&code)
+                        .unwrap_or(shared::catalogue::CategoryRef { code: code.clone(), path: Vec::new() }),
+                    proposal: resolve(&intake.rules, &code, &chain, kind),
+                    suggestions: row
+                        .suggestions
+                        .as_deref()
+                        .and_then(|s| serde_json::from_str::<Vec<StoredSuggestion>>(s).ok())
+                        .unwrap_or_default(),
+                    tracking_no: row.tracking_no,
+                    title: row.title,
+                    description: shared::redact::public_text(&row.description),
+                    area: row.area,
+                    kind,
+                    urgency: Urgency::parse(&row.urgency).unwrap_or_default(),
+                    created_at: chrono::DateTime::parse_from_rfc3339(&row.created_at)
+                        .map(|t| t.with_timezone(&chrono::Utc))
+                        .unwrap_or_default(),
+                    version: row.version,
+                });
+            }
+            items.sort_by(shared::dispatch::queue_order);
+            Ok(json(200, &items)?)
+        }
+        .await,
+    )
+}
+
+pub async fn dispatch(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(dispatch_inner(&mut req, &ctx).await)
+}
+
+async fn dispatch_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
+    let no =
+        ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)?;
+    let input: DispatchInput = json_input(req, BODY_LIMIT).await?;
+    let store = Store::new(ctx.env.d1(DB_BINDING)?);
+    let (ticket, _, _) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
+    if input.version.is_some_and(|v| v != ticket.version) {
+        return Err(ApiError::Conflict("the request changed since you opened it; reload it".into()));
+    }
+    let action = if ticket.status == Status::Submitted { Action::Dispatch } else { Action::Redispatch };
+    let to = transition(ticket.status, action).map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let intake = intake::load(&store, &ctx.env).await?;
+    let chain = intake.area_chain(ticket.point);
+    let mut errors = FieldErrors::new();
+    let proposal = resolve(&intake.rules, &ticket.category, &chain, ticket.kind);
+    let (lead, co_handlers) = match (input.lead.clone(), &proposal) {
+        (Some(lead), _) => (lead, input.co_handlers.clone().unwrap_or_default()),
+        (None, Resolution::Resolved { lead, co_handlers, .. }) => {
+            (lead.clone(), input.co_handlers.clone().unwrap_or(co_handlers.clone()))
+        }
+        (None, _) => {
+            errors.add("lead", FieldErrorCode::Required, "the responsibility list names no single lead; choose one");
+            (String::new(), Vec::new())
+        }
+    };
+    if !lead.is_empty() && !intake.department_exists(&lead) {
+        errors.add("lead", FieldErrorCode::UnknownValue, format!("no active department {lead}"));
+    }
+    for (i, c) in co_handlers.iter().enumerate() {
+        if !intake.department_exists(c) {
+            errors.add(&format!("co_handlers[{i}]"), FieldErrorCode::UnknownValue, format!("no active department {c}"));
+        }
+    }
+    let urgency = match input.urgency.as_deref() {
+        None => Urgency::Normal,
+        Some(raw) => Urgency::parse(raw).unwrap_or_else(|| {
+            errors.add("urgency", FieldErrorCode::UnknownValue, "normal, urgent or very_urgent");
+            Urgency::Normal
+        }),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let principal = ctx.data.principal()?;
+    let audit = ctx.data.audit(
+        "ticket_dispatched",
+        Some(no.as_str().to_owned()),
+        serde_json::json!({ "lead": lead, "co_handlers": co_handlers, "urgency": urgency.as_str(), "redispatch": action == Action::Redispatch }),
+    );
+    let mut events = Vec::new();
+    if to != ticket.status {
+        events.push(TicketEvent {
+            at: audit.at,
+            kind: EventKind::StatusChanged { from: ticket.status, to },
+            actor: principal.actor(),
+            public: true,
+        });
+    }
+    events.push(TicketEvent {
+        at: audit.at,
+        kind: EventKind::Dispatched {
+            lead: lead.clone(),
+            lead_name: intake.department_name(&lead),
+            co_handlers: co_handlers.clone(),
+            mode: DispatchMode::Manual,
+        },
+        actor: principal.actor(),
+        public: true,
+    });
+    let mut statements = store.dispatch_statements(&DispatchWrite {
+        ticket: &ticket.id,
+        expected_version: ticket.version,
+        lead: &lead,
+        co_handlers: &co_handlers,
+        urgency,
+        area: chain.first().map(String::as_str),
+        mode: DispatchMode::Manual,
+        at: audit.at,
+        events: &events,
+    })?;
+    statements.push(store.audit_statement(&audit)?);
+    if !store.run_guarded(statements).await? {
+        return Err(ApiError::Conflict("the request changed since you opened it; reload it".into()));
+    }
+    Ok(json(
+        200,
+        &serde_json::json!({ "tracking_no": no, "status": to, "lead": lead, "co_handlers": co_handlers, "urgency": urgency, "version": ticket.version + 1 }),
+    )?)
+}

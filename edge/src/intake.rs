@@ -1,0 +1,74 @@
+//! What intake needs to decide about a new request — areas, the responsibility list, the
+//! classifier and the threshold — cached per isolate for a short while, so a submission
+//! does not read them all from D1/KV every time. Changes made through this isolate
+//! refresh it at once; other isolates see them within `TTL_MS`.
+
+use crate::store::{Store, StoreResult};
+use shared::classify::Model;
+use shared::dispatch::DispatchSettings;
+use shared::org::{Area, Department};
+use shared::rules::Rule;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+const TTL_MS: f64 = 30_000.0;
+pub const MODEL_KEY: &str = "triage/model";
+pub const KV_BINDING: &str = "CACHE";
+pub const SETTINGS_KEY: &str = "dispatch";
+
+pub struct Intake {
+    pub areas: Vec<Area>,
+    pub rules: Vec<Rule>,
+    pub departments: Vec<Department>,
+    pub settings: DispatchSettings,
+    pub model: Option<Model>,
+}
+
+thread_local! {
+    static CACHED: RefCell<Option<(f64, Rc<Intake>)>> = const { RefCell::new(None) };
+}
+
+fn now_ms() -> f64 {
+    worker::Date::now().as_millis() as f64
+}
+
+/// Drop the cache (after this isolate changed what it holds).
+pub fn invalidate() {
+    CACHED.with(|c| *c.borrow_mut() = None);
+}
+
+pub async fn load(store: &Store, env: &worker::Env) -> StoreResult<Rc<Intake>> {
+    let fresh = CACHED.with(|c| c.borrow().as_ref().filter(|(at, _)| now_ms() - at < TTL_MS).map(|(_, i)| i.clone()));
+    if let Some(intake) = fresh {
+        return Ok(intake);
+    }
+    let model = match env.kv(KV_BINDING) {
+        Ok(kv) => kv.get(MODEL_KEY).bytes().await.ok().flatten().and_then(|b| Model::from_bytes(&b).ok()),
+        Err(_) => None,
+    };
+    let settings = store.setting(SETTINGS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let intake = Rc::new(Intake {
+        areas: store.areas().await?,
+        rules: store.rules().await?.into_iter().map(|r| r.rule).collect(),
+        departments: store.departments().await?,
+        settings,
+        model,
+    });
+    CACHED.with(|c| *c.borrow_mut() = Some((now_ms(), intake.clone())));
+    Ok(intake)
+}
+
+impl Intake {
+    /// The request's areas, most specific first (street, then its district).
+    pub fn area_chain(&self, point: Option<shared::geo::LatLng>) -> Vec<String> {
+        point.map_or_else(Vec::new, |p| shared::org::locate(&self.areas, p).iter().map(|a| a.code.clone()).collect())
+    }
+
+    pub fn department_name(&self, code: &str) -> String {
+        self.departments.iter().find(|d| d.code == code).map_or_else(|| code.to_owned(), |d| d.name.clone())
+    }
+
+    pub fn department_exists(&self, code: &str) -> bool {
+        self.departments.iter().any(|d| d.code == code && d.active)
+    }
+}
