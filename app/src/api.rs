@@ -57,7 +57,7 @@ mod client {
 
     /// The one fetch routine; callers decode the text. Not generic over the body type, so
     /// the async state machine exists once in the wasm instead of once per endpoint.
-    async fn call(
+    pub(crate) async fn call(
         method: &str,
         path: &str,
         headers: &[(&str, &str)],
@@ -92,7 +92,7 @@ mod client {
         }
     }
 
-    fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    pub(crate) fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
         serde_json::from_str(text).map_err(|_| ApiError::Unexpected { status: 200 })
     }
 

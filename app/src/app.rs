@@ -2,8 +2,16 @@
 
 use crate::api::{self, ApiError};
 use crate::components::header::Header;
+use crate::components::staff_shell::StaffSession;
 use crate::i18n::provide_i18n;
 use crate::pages::not_found::NotFound;
+use crate::pages::staff::account::AccountPage;
+use crate::pages::staff::areas::AreasPage;
+use crate::pages::staff::audit::AuditPage;
+use crate::pages::staff::departments::DepartmentsPage;
+use crate::pages::staff::home::StaffHomePage;
+use crate::pages::staff::login::StaffLoginPage;
+use crate::pages::staff::members::MembersPage;
 use crate::pages::submit::SubmitPage;
 use crate::pages::submitted::SubmittedPage;
 use crate::pages::ticket::TicketPage;
@@ -41,6 +49,7 @@ pub fn App() -> impl IntoView {
     let setup: SetupResource = LocalResource::new(load_setup);
     provide_context(setup);
     provide_context(LastSubmission(RwSignal::new(None)));
+    provide_context(StaffSession(RwSignal::new(None)));
 
     view! {
         <Router>
@@ -57,8 +66,18 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/submitted/:no") view=SubmittedPage/>
                     <Route path=path!("/track") view=TrackPage/>
                     <Route path=path!("/track/:no") view=TicketPage/>
+                    <Route path=path!("/staff/login") view=StaffLoginPage/>
+                    <Route path=path!("/staff") view=StaffHomePage/>
+                    <Route path=path!("/staff/account") view=AccountPage/>
+                    <Route path=path!("/staff/departments") view=DepartmentsPage/>
+                    <Route path=path!("/staff/staff") view=MembersPage/>
+                    <Route path=path!("/staff/areas") view=AreasPage/>
+                    <Route path=path!("/staff/audit") view=AuditPage/>
                 </FlatRoutes>
             </main>
+            <footer class="site-footer">
+                <a href="/staff" id="staff-link">{i18n.tr("footer.staff")}</a>
+            </footer>
         </Router>
     }
 }

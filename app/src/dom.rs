@@ -30,6 +30,12 @@ pub fn session_set(key: &str, value: &str) {
     }
 }
 
+pub fn session_remove(key: &str) {
+    if let Some(storage) = window().session_storage().ok().flatten() {
+        let _ = storage.remove_item(key);
+    }
+}
+
 pub fn set_document_lang(lang: Lang) {
     if let Some(root) = document().document_element() {
         let _ = root.set_attribute("lang", lang.tag());

@@ -10,6 +10,7 @@ mod api;
 mod form;
 mod i18n;
 mod links;
+mod staff_menu;
 mod wire;
 
 #[cfg(target_arch = "wasm32")]
@@ -20,6 +21,8 @@ mod components;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod staff_api;
 
 #[cfg(target_arch = "wasm32")]
 fn main() {

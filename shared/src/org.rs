@@ -335,6 +335,16 @@ pub struct LoginResponse {
     pub expires_at: DateTime<Utc>,
 }
 
+/// `GET /api/v1/auth/me`: the member, and for a session its CSRF token, so a new tab of
+/// the app can make changes without signing in again (a cross-origin page cannot read it).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct MeResponse {
+    #[serde(flatten)]
+    pub user: StaffUser,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub csrf_token: Option<String>,
+}
+
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PasswordChangeInput {

@@ -32,6 +32,8 @@ async fn sign_in_sets_a_strict_session_cookie_and_me_answers() {
     assert_eq!(status, 200);
     assert_eq!(me["username"], "dispatcher");
     assert!(me["permissions"].as_array().unwrap().iter().any(|p| p == "own_account"));
+    // A new tab of the app recovers the session's CSRF token from here.
+    assert_eq!(me["csrf_token"], staff.csrf.as_str());
 }
 
 #[tokio::test]

@@ -16,4 +16,5 @@ mod api_authz;
 mod api_dispatch;
 mod api_rules;
 mod browser;
+mod e2e_staff;
 mod e2e_submit;

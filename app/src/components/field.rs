@@ -111,3 +111,46 @@ pub fn TextField(
         </div>
     }
 }
+
+/// A labelled `<select>`; `options` are (value, text) pairs, the first usually a blank choice.
+#[component]
+pub fn SelectField(
+    id: &'static str,
+    #[prop(into)] label: Signal<&'static str>,
+    #[prop(into)] options: Signal<Vec<(String, String)>>,
+    value: RwSignal<String>,
+    #[prop(into)] error: Signal<Option<String>>,
+) -> impl IntoView {
+    let error_id = format!("{id}-error");
+    let describedby = {
+        let error_id = error_id.clone();
+        move || error.with(Option::is_some).then(|| error_id.clone())
+    };
+    view! {
+        <div class="field" class:field--error=has_error(error)>
+            <label for=id class="label">{label}</label>
+            <InlineError id=error_id message=error/>
+            <select
+                id=id
+                name=id
+                class="input select"
+                class:input--error=has_error(error)
+                aria-invalid=aria_invalid(error)
+                aria-describedby=describedby
+                prop:value=value
+                on:change=move |ev| value.set(event_target_value(&ev))
+            >
+                {move || {
+                    options
+                        .get()
+                        .into_iter()
+                        .map(|(v, text)| {
+                            let selected = value.with_untracked(|current| *current == v);
+                            view! { <option value=v selected=selected>{text}</option> }
+                        })
+                        .collect_view()
+                }}
+            </select>
+        </div>
+    }
+}

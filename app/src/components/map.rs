@@ -28,7 +28,13 @@ impl Tiles {
     }
 }
 
-fn new_map(el: &web_sys::HtmlElement, centre: (f64, f64), zoom: f64, tiles: &Tiles, interactive: bool) -> Option<Map> {
+pub(crate) fn new_map(
+    el: &web_sys::HtmlElement,
+    centre: (f64, f64),
+    zoom: f64,
+    tiles: &Tiles,
+    interactive: bool,
+) -> Option<Map> {
     let options = MapOptions::new();
     options.set_center(LatLng::new(centre.0, centre.1));
     options.set_zoom(zoom);

@@ -1,9 +1,13 @@
+pub mod area_map;
 pub mod category_picker;
 pub mod copy_button;
 pub mod error_summary;
 pub mod field;
+pub mod form_errors;
 pub mod header;
 pub mod load_error;
 pub mod map;
+pub mod staff_form;
+pub mod staff_shell;
 pub mod time;
 pub mod timeline;

@@ -1,4 +1,5 @@
 pub mod not_found;
+pub mod staff;
 pub mod submit;
 pub mod submitted;
 pub mod ticket;

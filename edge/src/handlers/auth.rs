@@ -10,7 +10,7 @@ use crate::store::{NewStaff, Store};
 use shared::auth::{Role, Username};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::ids::sha256_hex;
-use shared::org::{BootstrapInput, LoginInput, LoginResponse};
+use shared::org::{BootstrapInput, LoginInput, LoginResponse, MeResponse};
 use shared::password::NewPassword;
 use shared::session::{LoginThrottle, SessionPolicy};
 use worker::{Request, Response, Result, RouteContext};
@@ -94,7 +94,11 @@ pub async fn me(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> 
         let principal = ctx.data.principal()?;
         let mut user = principal.user.clone();
         user.permissions = principal.permissions.clone();
-        Ok(json(200, &user)?)
+        let csrf_token = match &principal.credential {
+            auth::Credential::Session { csrf_token, .. } => Some(csrf_token.clone()),
+            auth::Credential::ApiToken => None,
+        };
+        Ok(json(200, &MeResponse { user, csrf_token })?)
     })())
 }
 
