@@ -2,7 +2,9 @@
 //! declared once in `shared::auth::ROUTES` and enforced before the router runs.
 
 use crate::config::AppState;
-use crate::handlers::{account, admin, areas, auth, catalogue, dispatch, import, requests, rules, system, triage};
+use crate::handlers::{
+    account, admin, areas, auth, catalogue, dispatch, import, requests, rules, system, tickets, triage,
+};
 use worker::Router;
 
 pub fn router(state: AppState) -> Router<'static, AppState> {
@@ -41,6 +43,8 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .post_async("/api/v1/admin/triage/train", triage::train)
         .post_async("/api/v1/triage/suggest", triage::suggest)
         .get_async("/api/v1/dispatch/queue", dispatch::queue)
+        .get_async("/api/v1/tickets", tickets::list)
+        .get_async("/api/v1/tickets/:tracking_no", tickets::detail)
         .post_async("/api/v1/tickets/:tracking_no/dispatch", dispatch::dispatch)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

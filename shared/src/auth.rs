@@ -63,10 +63,12 @@ pub enum Permission {
     ManageTriage,
     /// The dispatch queue, classifier suggestions and dispatching (the 12345 centre).
     Dispatch,
+    /// Read tickets; which ones depends on the role and department (`staff_view::ticket_scope`).
+    ViewTickets,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 12] = [
+    pub const ALL: [Permission; 13] = [
         Permission::OwnAccount,
         Permission::ViewDepartments,
         Permission::ManageDepartments,
@@ -79,6 +81,7 @@ impl Permission {
         Permission::ManageRules,
         Permission::ManageTriage,
         Permission::Dispatch,
+        Permission::ViewTickets,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -95,6 +98,7 @@ impl Permission {
             Permission::ManageRules => "manage_rules",
             Permission::ManageTriage => "manage_triage",
             Permission::Dispatch => "dispatch",
+            Permission::ViewTickets => "view_tickets",
         }
     }
 
@@ -119,6 +123,7 @@ pub const POLICY: &[(Permission, &[Role])] = &[
     (Permission::ManageRules, &[Admin]),
     (Permission::ManageTriage, &[Admin]),
     (Permission::Dispatch, &[Dispatcher, Supervisor, Admin]),
+    (Permission::ViewTickets, &[Dispatcher, Handler, DepartmentHead, Supervisor, Observer, Admin]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
@@ -206,6 +211,8 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/admin/triage/train", Staff(Permission::ManageTriage)),
     route(Post, "/api/v1/triage/suggest", Staff(Permission::Dispatch)),
     route(Get, "/api/v1/dispatch/queue", Staff(Permission::Dispatch)),
+    route(Get, "/api/v1/tickets", Staff(Permission::ViewTickets)),
+    route(Get, "/api/v1/tickets/:tracking_no", Staff(Permission::ViewTickets)),
     route(Post, "/api/v1/tickets/:tracking_no/dispatch", Staff(Permission::Dispatch)),
 ];
 

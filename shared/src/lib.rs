@@ -23,6 +23,7 @@ pub mod request;
 pub mod review;
 pub mod rules;
 pub mod session;
+pub mod staff_view;
 pub mod status;
 pub mod text;
 pub mod ticket;

@@ -15,6 +15,7 @@ mod api_auth;
 mod api_authz;
 mod api_dispatch;
 mod api_rules;
+mod api_tickets;
 mod browser;
 mod e2e_staff;
 mod e2e_submit;

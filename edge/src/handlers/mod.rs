@@ -8,6 +8,7 @@ pub mod import;
 pub mod requests;
 pub mod rules;
 pub mod system;
+pub mod tickets;
 pub mod triage;
 
 use crate::error::ApiError;

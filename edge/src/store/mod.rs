@@ -3,10 +3,12 @@
 
 mod dispatch;
 mod staff;
+mod staff_tickets;
 mod tickets;
 
 pub use dispatch::DispatchWrite;
 pub use staff::*;
+pub use staff_tickets::TicketQuery;
 pub use tickets::*;
 
 use chrono::{DateTime, SecondsFormat, Utc};

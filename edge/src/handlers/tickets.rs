@@ -1,0 +1,80 @@
+//! Tickets for staff: a list within the caller's scope and one whole ticket. A ticket out
+//! of scope answers 404, as if it did not exist: its existence is not the caller's business.
+
+use super::respond;
+use crate::config::{AppState, DB_BINDING};
+use crate::error::ApiError;
+use crate::http::{json, percent_decode, query_param};
+use crate::store::{Store, TicketQuery};
+use shared::error::{FieldErrorCode, FieldErrors};
+use shared::ids::TrackingNo;
+use shared::staff_view::{sees_contact, ticket_scope, StaffTicketDetail};
+use shared::status::Status;
+use worker::{Request, Response, Result, RouteContext};
+
+type Outcome = std::result::Result<Response, ApiError>;
+
+pub async fn list(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(list_inner(&req, &ctx).await)
+}
+
+async fn list_inner(req: &Request, ctx: &RouteContext<AppState>) -> Outcome {
+    let principal = ctx.data.principal()?;
+    let scope = ticket_scope(principal.user.role, principal.user.department.as_deref());
+    let mut errors = FieldErrors::new();
+    let status = query_param(req, "status").and_then(|raw| {
+        Status::parse(&raw).or_else(|| {
+            errors.add("status", FieldErrorCode::UnknownValue, format!("unknown status {raw}"));
+            None
+        })
+    });
+    let before = query_param(req, "before").and_then(|raw| {
+        TrackingNo::parse(&raw).or_else(|| {
+            errors.add("before", FieldErrorCode::InvalidFormat, "a tracking number");
+            None
+        })
+    });
+    let limit = match query_param(req, "limit").map(|l| l.parse::<u32>()) {
+        None => 50,
+        Some(Ok(l)) if (1..=200).contains(&l) => l,
+        Some(_) => {
+            errors.add_with_limit("limit", FieldErrorCode::OutOfRange, "1 to 200", Some(200));
+            50
+        }
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Invalid(errors));
+    }
+    let store = Store::new(ctx.env.d1(DB_BINDING)?);
+    let query = TicketQuery { scope: &scope, status, before: before.as_ref(), limit };
+    Ok(json(200, &store.staff_tickets(&query).await?)?)
+}
+
+pub async fn detail(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(detail_inner(&ctx).await)
+}
+
+async fn detail_inner(ctx: &RouteContext<AppState>) -> Outcome {
+    let principal = ctx.data.principal()?;
+    let no =
+        ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)?;
+    let store = Store::new(ctx.env.d1(DB_BINDING)?);
+    let (summary, departments) = store.staff_ticket(&no).await?.ok_or(ApiError::NotFound)?;
+    if !ticket_scope(principal.user.role, principal.user.department.as_deref()).admits(&departments) {
+        return Err(ApiError::NotFound);
+    }
+    let (ticket, _, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
+    let detail = StaffTicketDetail {
+        summary,
+        description: ticket.description,
+        point: ticket.point,
+        address: ticket.address,
+        channel: ticket.channel,
+        anonymous: ticket.anonymous,
+        contact: ticket.contact.filter(|_| sees_contact(principal.user.role)),
+        departments,
+        events,
+        version: ticket.version,
+    };
+    Ok(json(200, &detail)?)
+}
