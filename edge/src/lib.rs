@@ -4,6 +4,7 @@
 mod auth;
 mod clock;
 mod config;
+mod cron;
 mod crypto;
 mod error;
 mod handlers;
@@ -12,7 +13,7 @@ mod intake;
 mod routes;
 mod store;
 
-use worker::{event, Context, Env, Request, Response, Result};
+use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
 #[event(start)]
 fn start() {
@@ -26,6 +27,13 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
         Err(e) => Ok(e.into_response()),
     };
     response.map(http::with_api_headers)
+}
+
+/// Cron triggers (wrangler.toml `[triggers] crons`); `wrangler dev` fires one on
+/// `GET /cdn-cgi/handler/scheduled?cron=…` (or `/__scheduled?cron=…` with `--test-scheduled`).
+#[event(scheduled)]
+async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
+    cron::run(&event.cron(), &env).await;
 }
 
 /// Find the route in the policy table (deny by default) and enforce it before any handler runs.

@@ -16,6 +16,7 @@ pub mod error;
 pub mod geo;
 pub mod ids;
 pub mod import;
+pub mod import_csv;
 pub mod org;
 pub mod password;
 pub mod redact;

@@ -5,6 +5,7 @@
 mod helpers;
 
 mod api_catalogue;
+mod api_cron;
 mod api_import;
 mod api_submit;
 mod api_track;

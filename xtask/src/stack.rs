@@ -49,6 +49,8 @@ impl Stack {
         command
             .args(["dev", "--local", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"])
             .args(["--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
+            // `GET /__scheduled?cron=…` fires the cron handler (tests/it/api_cron.rs; by hand in dev).
+            .arg("--test-scheduled")
             .arg("--persist-to")
             .arg(persist)
             .args(["--var", "HUIYIN_ENV:development", "--var", &format!("TOKEN_SECRET:{DEV_TOKEN_SECRET}")])
