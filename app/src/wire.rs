@@ -31,6 +31,11 @@ enum EventName {
     StatusChanged,
     Note,
     Dispatched,
+    Merged,
+    DuplicateMerged,
+    /// A kind this build does not know (a newer server): left out, not fatal.
+    #[serde(other)]
+    Other,
 }
 
 #[derive(Debug, Deserialize)]
@@ -55,6 +60,12 @@ struct WireEntry {
     co_handlers: Option<Vec<String>>,
     #[serde(default)]
     mode: Option<shared::dispatch::DispatchMode>,
+    #[serde(default)]
+    master: Option<String>,
+    #[serde(default)]
+    duplicate: Option<String>,
+    #[serde(default)]
+    repeat_count: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -84,21 +95,31 @@ pub struct WireTicket {
     anonymous: Option<bool>,
 }
 
+fn need<T>(v: Option<T>) -> Result<T, ()> {
+    v.ok_or(())
+}
+
 impl WireEntry {
-    fn into_entry(self) -> Option<TimelineEntry> {
+    /// `Err` when a field the shared type requires is missing; `Ok(None)` for an unknown kind.
+    fn into_entry(self) -> Result<Option<TimelineEntry>, ()> {
         let kind = match self.event {
-            EventName::Submitted => EventKind::Submitted { channel: self.channel? },
-            EventName::Imported => EventKind::Imported { source: self.source? },
-            EventName::StatusChanged => EventKind::StatusChanged { from: self.from?, to: self.to? },
-            EventName::Note => EventKind::Note { text: self.text? },
+            EventName::Other => return Ok(None),
+            EventName::Merged => EventKind::Merged { master: need(self.master)? },
+            EventName::DuplicateMerged => {
+                EventKind::DuplicateMerged { duplicate: need(self.duplicate)?, repeat_count: need(self.repeat_count)? }
+            }
+            EventName::Submitted => EventKind::Submitted { channel: need(self.channel)? },
+            EventName::Imported => EventKind::Imported { source: need(self.source)? },
+            EventName::StatusChanged => EventKind::StatusChanged { from: need(self.from)?, to: need(self.to)? },
+            EventName::Note => EventKind::Note { text: need(self.text)? },
             EventName::Dispatched => EventKind::Dispatched {
-                lead: self.lead?,
-                lead_name: self.lead_name?,
+                lead: need(self.lead)?,
+                lead_name: need(self.lead_name)?,
                 co_handlers: self.co_handlers.unwrap_or_default(),
-                mode: self.mode?,
+                mode: need(self.mode)?,
             },
         };
-        Some(TimelineEntry { at: self.at, kind })
+        Ok(Some(TimelineEntry { at: self.at, kind }))
     }
 }
 
@@ -116,7 +137,15 @@ impl WireTicket {
             status: self.status,
             created_at: self.created_at,
             updated_at: self.updated_at,
-            timeline: self.timeline.into_iter().map(WireEntry::into_entry).collect::<Option<_>>()?,
+            timeline: self
+                .timeline
+                .into_iter()
+                .map(WireEntry::into_entry)
+                .collect::<Result<Vec<_>, ()>>()
+                .ok()?
+                .into_iter()
+                .flatten()
+                .collect(),
         };
         Some(match self.view {
             ViewName::Public => TicketView::Public(public),

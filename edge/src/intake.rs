@@ -5,7 +5,7 @@
 
 use crate::store::{Store, StoreResult};
 use shared::classify::Model;
-use shared::dispatch::DispatchSettings;
+use shared::dispatch::{Coordinators, DispatchSettings};
 use shared::org::{Area, Department};
 use shared::rules::Rule;
 use std::cell::RefCell;
@@ -15,12 +15,14 @@ const TTL_MS: f64 = 30_000.0;
 pub const MODEL_KEY: &str = "triage/model";
 pub const KV_BINDING: &str = "CACHE";
 pub const SETTINGS_KEY: &str = "dispatch";
+pub const COORDINATORS_KEY: &str = "coordinators";
 
 pub struct Intake {
     pub areas: Vec<Area>,
     pub rules: Vec<Rule>,
     pub departments: Vec<Department>,
     pub settings: DispatchSettings,
+    pub coordinators: Coordinators,
     pub model: Option<Model>,
 }
 
@@ -47,7 +49,10 @@ pub async fn load(store: &Store, env: &worker::Env) -> StoreResult<Rc<Intake>> {
         Err(_) => None,
     };
     let settings = store.setting(SETTINGS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let coordinators =
+        store.setting(COORDINATORS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     let intake = Rc::new(Intake {
+        coordinators,
         areas: store.areas().await?,
         rules: store.rules().await?.into_iter().map(|r| r.rule).collect(),
         departments: store.departments().await?,

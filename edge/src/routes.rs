@@ -3,7 +3,8 @@
 
 use crate::config::AppState;
 use crate::handlers::{
-    account, admin, areas, auth, catalogue, dispatch, import, requests, rules, system, tickets, triage,
+    account, admin, areas, auth, casework, catalogue, coordinators, dispatch, disputes, import, requests, rules,
+    system, tickets, triage,
 };
 use worker::Router;
 
@@ -46,5 +47,22 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/tickets", tickets::list)
         .get_async("/api/v1/tickets/:tracking_no", tickets::detail)
         .post_async("/api/v1/tickets/:tracking_no/dispatch", dispatch::dispatch)
+        .get_async("/api/v1/admin/settings/coordinators", coordinators::get)
+        .put_async("/api/v1/admin/settings/coordinators", coordinators::put)
+        .get_async("/api/v1/tickets/:tracking_no/duplicates", casework::duplicates)
+        .post_async("/api/v1/tickets/:tracking_no/merge", casework::merge)
+        .post_async("/api/v1/tickets/:tracking_no/unreasonable", casework::propose_unreasonable)
+        .post_async("/api/v1/tickets/:tracking_no/unreasonable/decision", casework::decide_unreasonable)
+        .get_async("/api/v1/supervision/unreasonable", casework::proposed_unreasonable)
+        .get_async("/api/v1/tickets/:tracking_no/consultations", casework::consultations)
+        .post_async("/api/v1/tickets/:tracking_no/consultations", casework::consult)
+        .post_async("/api/v1/consultations/:id/replies", casework::reply)
+        .post_async("/api/v1/tickets/:tracking_no/disputes", disputes::file)
+        .post_async("/api/v1/tickets/:tracking_no/disputes/decision", disputes::decide)
+        .get_async("/api/v1/dispatch/disputes", disputes::open)
+        .get_async("/api/v1/dispatch/redispatches", disputes::redispatch_counts)
+        .post_async("/api/v1/tickets/:tracking_no/whistle", disputes::whistle)
+        .post_async("/api/v1/tickets/:tracking_no/whistle/report", disputes::report)
+        .get_async("/api/v1/supervision/whistles", disputes::late_whistles)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

@@ -65,10 +65,14 @@ pub enum Permission {
     Dispatch,
     /// Read tickets; which ones depends on the role and department (`staff_view::ticket_scope`).
     ViewTickets,
+    /// Department work on a ticket: disputes, whistles, consultation replies.
+    Handle,
+    /// 督办: confirm unreasonable requests, follow late whistles.
+    Supervise,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 15] = [
         Permission::OwnAccount,
         Permission::ViewDepartments,
         Permission::ManageDepartments,
@@ -82,6 +86,8 @@ impl Permission {
         Permission::ManageTriage,
         Permission::Dispatch,
         Permission::ViewTickets,
+        Permission::Handle,
+        Permission::Supervise,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -99,6 +105,8 @@ impl Permission {
             Permission::ManageTriage => "manage_triage",
             Permission::Dispatch => "dispatch",
             Permission::ViewTickets => "view_tickets",
+            Permission::Handle => "handle",
+            Permission::Supervise => "supervise",
         }
     }
 
@@ -124,6 +132,8 @@ pub const POLICY: &[(Permission, &[Role])] = &[
     (Permission::ManageTriage, &[Admin]),
     (Permission::Dispatch, &[Dispatcher, Supervisor, Admin]),
     (Permission::ViewTickets, &[Dispatcher, Handler, DepartmentHead, Supervisor, Observer, Admin]),
+    (Permission::Handle, &[Handler, DepartmentHead]),
+    (Permission::Supervise, &[Supervisor, Admin]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
@@ -214,6 +224,23 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/tickets", Staff(Permission::ViewTickets)),
     route(Get, "/api/v1/tickets/:tracking_no", Staff(Permission::ViewTickets)),
     route(Post, "/api/v1/tickets/:tracking_no/dispatch", Staff(Permission::Dispatch)),
+    route(Get, "/api/v1/admin/settings/coordinators", Staff(Permission::ViewRules)),
+    route(Put, "/api/v1/admin/settings/coordinators", Staff(Permission::ManageRules)),
+    route(Get, "/api/v1/tickets/:tracking_no/duplicates", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/tickets/:tracking_no/merge", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/tickets/:tracking_no/unreasonable", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/tickets/:tracking_no/unreasonable/decision", Staff(Permission::Supervise)),
+    route(Get, "/api/v1/supervision/unreasonable", Staff(Permission::Supervise)),
+    route(Get, "/api/v1/tickets/:tracking_no/consultations", Staff(Permission::ViewTickets)),
+    route(Post, "/api/v1/tickets/:tracking_no/consultations", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/consultations/:id/replies", Staff(Permission::Handle)),
+    route(Post, "/api/v1/tickets/:tracking_no/disputes", Staff(Permission::Handle)),
+    route(Post, "/api/v1/tickets/:tracking_no/disputes/decision", Staff(Permission::Dispatch)),
+    route(Get, "/api/v1/dispatch/disputes", Staff(Permission::Dispatch)),
+    route(Get, "/api/v1/dispatch/redispatches", Staff(Permission::ViewRules)),
+    route(Post, "/api/v1/tickets/:tracking_no/whistle", Staff(Permission::Handle)),
+    route(Post, "/api/v1/tickets/:tracking_no/whistle/report", Staff(Permission::Handle)),
+    route(Get, "/api/v1/supervision/whistles", Staff(Permission::Supervise)),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

@@ -169,9 +169,51 @@ impl Default for DispatchSettings {
     }
 }
 
+/// Departments that follow every request of a kind as co-handler: the enterprise requests
+/// coordinator (政务/非公) and the citizen requests coordinator (社工部). Configuration, not code.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Coordinators {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub enterprise: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub citizen: Option<String>,
+}
+
+impl Coordinators {
+    pub fn for_kind(&self, kind: RequestKind) -> Option<&str> {
+        match kind {
+            RequestKind::Enterprise => self.enterprise.as_deref(),
+            RequestKind::Citizen => self.citizen.as_deref(),
+        }
+    }
+
+    /// The co-handlers with the kind's coordinator added, unless it already leads or co-handles.
+    pub fn add_to(&self, kind: RequestKind, lead: &str, co_handlers: &[String]) -> Vec<String> {
+        let mut all = co_handlers.to_vec();
+        if let Some(c) = self.for_kind(kind) {
+            if c != lead && !all.iter().any(|x| x == c) {
+                all.push(c.to_owned());
+            }
+        }
+        all
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn coordinators_follow_their_kind_once() {
+        let c = Coordinators { enterprise: Some("coord.enterprise".into()), citizen: None };
+        let co = vec!["city.ecology".to_owned()];
+        assert_eq!(c.add_to(RequestKind::Enterprise, "city.housing", &co), ["city.ecology", "coord.enterprise"]);
+        assert_eq!(c.add_to(RequestKind::Citizen, "city.housing", &co), ["city.ecology"]);
+        assert_eq!(c.add_to(RequestKind::Enterprise, "coord.enterprise", &co), ["city.ecology"], "not beside itself");
+        let twice = c.add_to(RequestKind::Enterprise, "x", &c.add_to(RequestKind::Enterprise, "x", &co));
+        assert_eq!(twice, ["city.ecology", "coord.enterprise"]);
+    }
 
     fn code(c: &str) -> CategoryCode {
         CategoryCode::parse(c).unwrap()

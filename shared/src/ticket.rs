@@ -93,6 +93,39 @@ pub enum EventKind {
         co_handlers: Vec<String>,
         mode: crate::dispatch::DispatchMode,
     },
+    /// This report repeats another; its reporter follows the master's progress from now on.
+    Merged {
+        master: String,
+    },
+    /// Another report of the same problem was merged into this one.
+    DuplicateMerged {
+        duplicate: String,
+        repeat_count: u32,
+    },
+    // Internal casework: recorded on the ticket's trail, never on the public timeline.
+    MarkedUnreasonable {
+        reason_code: String,
+    },
+    UnreasonableDecided {
+        confirmed: bool,
+    },
+    Consulted {
+        departments: Vec<String>,
+    },
+    Disputed {
+        department: String,
+        reason: String,
+    },
+    DisputeDecided {
+        upheld: bool,
+    },
+    Whistled {
+        departments: Vec<String>,
+        due_at: DateTime<Utc>,
+    },
+    ReportedIn {
+        department: String,
+    },
 }
 
 impl TicketEvent {

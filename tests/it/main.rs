@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod api_casework;
 mod api_catalogue;
 mod api_cron;
 mod api_import;

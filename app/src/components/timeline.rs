@@ -28,6 +28,12 @@ pub fn Timeline(entries: Vec<TimelineEntry>) -> impl IntoView {
                     EventKind::Dispatched { lead_name, .. } => {
                         i18n.tf("timeline.dispatched", &[("department", lead_name)])
                     }
+                    EventKind::Merged { master } => i18n.tf("timeline.merged", &[("master", master)]),
+                    EventKind::DuplicateMerged { repeat_count, .. } => {
+                        i18n.tf("timeline.duplicate_merged", &[("count", &repeat_count.to_string())])
+                    }
+                    // Internal casework never reaches the public timeline.
+                    _ => String::new(),
                 }
             };
             view! {

@@ -81,9 +81,30 @@ async fn dispatch_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std:
     if input.version.is_some_and(|v| v != ticket.version) {
         return Err(ApiError::Conflict("the request changed since you opened it; reload it".into()));
     }
+    apply(ctx, &store, &no, ticket, &input, Cause::Dispatcher, Vec::new()).await
+}
+
+/// Why the lead changes, for the re-dispatch counts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    Dispatcher,
+    Dispute,
+}
+
+/// Dispatch or re-dispatch `ticket`; `extra` statements join the same batch (e.g. closing
+/// the dispute that caused it), so either everything happens or nothing does.
+pub(crate) async fn apply(
+    ctx: &RouteContext<AppState>,
+    store: &Store,
+    no: &TrackingNo,
+    ticket: shared::ticket::Ticket,
+    input: &DispatchInput,
+    cause: Cause,
+    extra: Vec<worker::D1PreparedStatement>,
+) -> std::result::Result<Response, ApiError> {
     let action = if ticket.status == Status::Submitted { Action::Dispatch } else { Action::Redispatch };
     let to = transition(ticket.status, action).map_err(|e| ApiError::Conflict(e.to_string()))?;
-    let intake = intake::load(&store, &ctx.env).await?;
+    let intake = intake::load(store, &ctx.env).await?;
     let chain = intake.area_chain(ticket.point);
     let mut errors = FieldErrors::new();
     let proposal = resolve(&intake.rules, &ticket.category, &chain, ticket.kind);
@@ -100,6 +121,7 @@ async fn dispatch_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std:
     if !lead.is_empty() && !intake.department_exists(&lead) {
         errors.add("lead", FieldErrorCode::UnknownValue, format!("no active department {lead}"));
     }
+    let co_handlers = intake.coordinators.add_to(ticket.kind, &lead, &co_handlers);
     for (i, c) in co_handlers.iter().enumerate() {
         if !intake.department_exists(c) {
             errors.add(&format!("co_handlers[{i}]"), FieldErrorCode::UnknownValue, format!("no active department {c}"));
@@ -152,6 +174,12 @@ async fn dispatch_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std:
         at: audit.at,
         events: &events,
     })?;
+    let previous = store.staff_ticket(no).await?.and_then(|(summary, _)| summary.lead);
+    if action == Action::Redispatch && previous.as_deref() != Some(lead.as_str()) {
+        let cause = if cause == Cause::Dispute { "dispute" } else { "dispatcher" };
+        statements.push(store.redispatch_statement(&ticket.id, previous.as_deref(), &lead, cause, &audit.at)?);
+    }
+    statements.extend(extra);
     statements.push(store.audit_statement(&audit)?);
     if !store.run_guarded(statements).await? {
         return Err(ApiError::Conflict("the request changed since you opened it; reload it".into()));

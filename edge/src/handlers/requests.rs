@@ -97,6 +97,7 @@ async fn intake_statements(
     let IntakeDecision::Auto { lead, co_handlers } = decision else {
         return Ok((statements, ticket.status));
     };
+    let co_handlers = intake.coordinators.add_to(ticket.kind, &lead, &co_handlers);
     let to = transition(ticket.status, Action::Dispatch).map_err(|e| ApiError::Conflict(e.to_string()))?;
     let events = [
         TicketEvent {

@@ -1,11 +1,13 @@
 //! All SQL of the Worker, one file per subject. A change and its audit event are always
 //! written in one batch (one transaction).
 
+mod casework;
 mod dispatch;
 mod staff;
 mod staff_tickets;
 mod tickets;
 
+pub use casework::*;
 pub use dispatch::DispatchWrite;
 pub use staff::*;
 pub use staff_tickets::TicketQuery;

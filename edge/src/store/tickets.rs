@@ -115,6 +115,15 @@ pub(crate) fn event_kind_name(kind: &EventKind) -> &'static str {
         EventKind::StatusChanged { .. } => "status_changed",
         EventKind::Note { .. } => "note",
         EventKind::Dispatched { .. } => "dispatched",
+        EventKind::Merged { .. } => "merged",
+        EventKind::DuplicateMerged { .. } => "duplicate_merged",
+        EventKind::MarkedUnreasonable { .. } => "marked_unreasonable",
+        EventKind::UnreasonableDecided { .. } => "unreasonable_decided",
+        EventKind::Consulted { .. } => "consulted",
+        EventKind::Disputed { .. } => "disputed",
+        EventKind::DisputeDecided { .. } => "dispute_decided",
+        EventKind::Whistled { .. } => "whistled",
+        EventKind::ReportedIn { .. } => "reported_in",
     }
 }
 
@@ -130,8 +139,8 @@ impl Store {
         let contact = t.contact.clone().unwrap_or_default();
         let sql = "INSERT INTO tickets (id, tracking_no, title, description, category, lat, lng, address, channel, \
                    contact_name, contact_phone, contact_email, anonymous, kind, status, token_hash, source, external_id, \
-                   department, created_at, updated_at, closed_at, version) \
-                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23)";
+                   department, created_at, updated_at, closed_at, version, cell) \
+                   VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24)";
         Ok(self.db.prepare(sql).bind(&[
             text(t.id.as_str()),
             text(t.tracking_no.as_str()),
@@ -157,6 +166,7 @@ impl Store {
             closed_at.map_or(JsValue::NULL, time),
             // D1 binds numbers as f64; versions stay far below 2^53.
             JsValue::from_f64(t.version as f64),
+            t.point.map_or(JsValue::NULL, |p| JsValue::from_f64(shared::duplicates::cell_of(p) as f64)),
         ])?)
     }
 
