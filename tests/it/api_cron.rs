@@ -70,6 +70,7 @@ async fn import_two_noise_complaints(admin: &Staff) {
 
 #[tokio::test]
 async fn the_nightly_cron_retrains_the_classifier_on_the_newest_tickets() {
+    let _classifier = crate::helpers::CLASSIFIER.lock().await;
     let app = spawn_app();
     let admin = app.login_demo("admin").await;
     let dispatcher = app.login_demo("dispatcher").await;
@@ -111,6 +112,7 @@ async fn the_nightly_cron_retrains_the_classifier_on_the_newest_tickets() {
 
 #[tokio::test]
 async fn a_schedule_with_no_job_changes_nothing() {
+    let _classifier = crate::helpers::CLASSIFIER.lock().await;
     let admin = spawn_app().login_demo("admin").await;
     let other = "*/7 * * * *";
     fire(other).await;

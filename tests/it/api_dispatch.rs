@@ -16,6 +16,7 @@ fn noise_body() -> Value {
 
 #[tokio::test]
 async fn the_classifier_trains_suggests_and_dispatches_confident_requests_itself() {
+    let _classifier = crate::helpers::CLASSIFIER.lock().await;
     let app = spawn_app();
     let admin = app.login_demo("admin").await;
     let dispatcher = app.login_demo("dispatcher").await;

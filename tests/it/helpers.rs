@@ -4,6 +4,11 @@ use reqwest::Response;
 use serde_json::{json, Value};
 use std::sync::atomic::{AtomicU64, Ordering};
 
+/// Held by tests that retrain the classifier or change the auto-dispatch threshold: both are
+/// global to the stack, and a test that reasons about exact confidences must not see another
+/// test change them half-way.
+pub static CLASSIFIER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[derive(Clone)]
 pub struct TestApp {
     pub address: String,
