@@ -9,9 +9,11 @@ use crate::pages::staff::account::AccountPage;
 use crate::pages::staff::areas::AreasPage;
 use crate::pages::staff::audit::AuditPage;
 use crate::pages::staff::departments::DepartmentsPage;
+use crate::pages::staff::dispatch::{DispatchQueuePage, DispatchTicketPage};
 use crate::pages::staff::home::StaffHomePage;
 use crate::pages::staff::login::StaffLoginPage;
 use crate::pages::staff::members::MembersPage;
+use crate::pages::staff::supervision::SupervisionPage;
 use crate::pages::submit::SubmitPage;
 use crate::pages::submitted::SubmittedPage;
 use crate::pages::ticket::TicketPage;
@@ -73,6 +75,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/staff/staff") view=MembersPage/>
                     <Route path=path!("/staff/areas") view=AreasPage/>
                     <Route path=path!("/staff/audit") view=AuditPage/>
+                    <Route path=path!("/staff/dispatch") view=DispatchQueuePage/>
+                    <Route path=path!("/staff/dispatch/:no") view=DispatchTicketPage/>
+                    <Route path=path!("/staff/supervision") view=SupervisionPage/>
                 </FlatRoutes>
             </main>
             <footer class="site-footer">

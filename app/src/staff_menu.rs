@@ -14,6 +14,8 @@ pub struct MenuItem {
 
 pub const MENU: &[MenuItem] = &[
     MenuItem { path: "/staff", key: "staff.nav.home", needs: Permission::OwnAccount },
+    MenuItem { path: "/staff/dispatch", key: "staff.nav.dispatch", needs: Permission::Dispatch },
+    MenuItem { path: "/staff/supervision", key: "staff.nav.supervision", needs: Permission::Supervise },
     MenuItem { path: "/staff/departments", key: "staff.nav.departments", needs: Permission::ViewDepartments },
     MenuItem { path: "/staff/staff", key: "staff.nav.staff", needs: Permission::ViewStaff },
     MenuItem { path: "/staff/areas", key: "staff.nav.areas", needs: Permission::ManageAreas },
@@ -45,6 +47,33 @@ pub fn level_key(level: shared::org::DepartmentLevel) -> String {
     format!("level.{}", level.as_str())
 }
 
+pub fn urgency_key(urgency: shared::dispatch::Urgency) -> String {
+    format!("urgency.{}", urgency.as_str())
+}
+
+pub fn reason_key(reason: shared::review::UnreasonableReason) -> String {
+    format!("unreasonable.reason.{}", reason.as_str())
+}
+
+/// How long a request has waited, as a translation key and its `{n}`: minutes for the first
+/// hour, hours for the first two days, then days.
+pub fn age_key(minutes: i64) -> (&'static str, i64) {
+    let minutes = minutes.max(0);
+    if minutes < 60 {
+        ("dispatch.age.minutes", minutes)
+    } else if minutes < 48 * 60 {
+        ("dispatch.age.hours", minutes / 60)
+    } else {
+        ("dispatch.age.days", minutes / (24 * 60))
+    }
+}
+
+/// A classifier confidence (0 to 1) as a whole percentage.
+pub fn percent(confidence: f32) -> u32 {
+    // Clamped first, so the cast cannot wrap.
+    (confidence.clamp(0.0, 1.0) * 100.0).round() as u32
+}
+
 /// Audit actions are open-ended strings; an unknown one shows as written.
 pub fn audit_action_key(action: &str) -> String {
     format!("audit.action.{action}")
@@ -71,6 +100,14 @@ mod tests {
         assert_eq!(observer, ["staff.nav.home", "staff.nav.departments", "staff.nav.account"]);
         let supervisor: Vec<_> = menu_for(&Role::Supervisor.permissions()).iter().map(|i| i.key).collect();
         assert!(supervisor.contains(&"staff.nav.audit") && !supervisor.contains(&"staff.nav.areas"));
+        assert!(supervisor.contains(&"staff.nav.dispatch") && supervisor.contains(&"staff.nav.supervision"));
+        // The centre dispatches but does not decide on unreasonable requests.
+        let dispatcher: Vec<_> = menu_for(&Role::Dispatcher.permissions()).iter().map(|i| i.key).collect();
+        assert_eq!(dispatcher, ["staff.nav.home", "staff.nav.dispatch", "staff.nav.departments", "staff.nav.account"]);
+        for role in [Role::Handler, Role::DepartmentHead, Role::Observer] {
+            let keys: Vec<_> = menu_for(&role.permissions()).iter().map(|i| i.key).collect();
+            assert!(!keys.contains(&"staff.nav.dispatch") && !keys.contains(&"staff.nav.supervision"), "{role:?}");
+        }
         // An API token narrowed to one scope draws only that.
         assert_eq!(menu_for(&[Permission::ReadAudit]).len(), 1);
     }
@@ -80,6 +117,7 @@ mod tests {
         assert_eq!(current("/staff"), Some("/staff"));
         assert_eq!(current("/staff/staff"), Some("/staff/staff"));
         assert_eq!(current("/staff/staff/42"), Some("/staff/staff"));
+        assert_eq!(current("/staff/dispatch/20261128-0000019"), Some("/staff/dispatch"));
         assert_eq!(current("/staffing"), None);
         assert_eq!(current("/track"), None);
     }
@@ -95,11 +133,28 @@ mod tests {
     }
 
     #[test]
+    fn ages_and_confidences_read_naturally() {
+        assert_eq!(age_key(-3), ("dispatch.age.minutes", 0), "a clock a little ahead is not a negative age");
+        assert_eq!(age_key(59), ("dispatch.age.minutes", 59));
+        assert_eq!(age_key(60), ("dispatch.age.hours", 1));
+        assert_eq!(age_key(47 * 60 + 59), ("dispatch.age.hours", 47));
+        assert_eq!(age_key(48 * 60), ("dispatch.age.days", 2));
+        assert_eq!(percent(0.9994), 100);
+        assert_eq!(percent(0.874), 87);
+        assert_eq!(percent(0.0), 0);
+        assert_eq!(percent(1.7), 100);
+        assert_eq!(percent(f32::NAN), 0);
+    }
+
+    #[test]
     fn roles_permissions_and_levels_are_translated() {
         let mut keys: Vec<String> = Role::ALL.into_iter().map(role_key).collect();
         keys.extend(Permission::ALL.into_iter().map(permission_key));
         keys.extend(shared::org::DepartmentLevel::ALL.into_iter().map(level_key));
         keys.extend(MENU.iter().map(|i| i.key.to_owned()));
+        keys.extend(shared::dispatch::Urgency::ALL.into_iter().map(urgency_key));
+        keys.extend(shared::review::UnreasonableReason::ALL.into_iter().map(reason_key));
+        keys.extend([0, 90, 3000].into_iter().map(|m| age_key(m).0.to_owned()));
         for lang in Lang::ALL {
             for key in &keys {
                 assert!(lang.get(key).is_some(), "{lang:?} lacks {key}");

@@ -138,6 +138,11 @@ async fn dispatch_input_is_checked() {
     for field in ["lead", "co_handlers[1]", "urgency"] {
         assert!(error["fields"].get(field).is_some(), "{field}: {error}");
     }
+    // An empty lead is a missing one, never "whoever the list proposes" by accident.
+    let (status, error) =
+        dispatcher.post(&format!("/api/v1/tickets/{no}/dispatch"), &json!({ "lead": "  ", "co_handlers": [] })).await;
+    assert_eq!(status, 422, "{error}");
+    assert_eq!(error["fields"]["lead"]["code"], "required");
     let (status, _) = dispatcher.post("/api/v1/tickets/20261128-0000010/dispatch", &json!({})).await;
     assert_eq!(status, 404);
     let (status, error) =

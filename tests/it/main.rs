@@ -19,5 +19,6 @@ mod api_dispatch;
 mod api_rules;
 mod api_tickets;
 mod browser;
+mod e2e_dispatch;
 mod e2e_staff;
 mod e2e_submit;

@@ -108,7 +108,11 @@ pub(crate) async fn apply(
     let chain = intake.area_chain(ticket.point);
     let mut errors = FieldErrors::new();
     let proposal = resolve(&intake.rules, &ticket.category, &chain, ticket.kind);
-    let (lead, co_handlers) = match (input.lead.clone(), &proposal) {
+    let chosen = input.lead.clone().map(|l| l.trim().to_owned());
+    if chosen.as_deref() == Some("") {
+        errors.add("lead", FieldErrorCode::Required, "choose the lead department");
+    }
+    let (lead, co_handlers) = match (chosen.filter(|l| !l.is_empty()), &proposal) {
         (Some(lead), _) => (lead, input.co_handlers.clone().unwrap_or_default()),
         (None, Resolution::Resolved { lead, co_handlers, .. }) => {
             (lead.clone(), input.co_handlers.clone().unwrap_or(co_handlers.clone()))

@@ -2,6 +2,8 @@ pub mod account;
 pub mod areas;
 pub mod audit;
 pub mod departments;
+pub mod dispatch;
 pub mod home;
 pub mod login;
 pub mod members;
+pub mod supervision;
