@@ -16,6 +16,7 @@ pub const MODEL_KEY: &str = "triage/model";
 pub const KV_BINDING: &str = "CACHE";
 pub const SETTINGS_KEY: &str = "dispatch";
 pub const COORDINATORS_KEY: &str = "coordinators";
+pub const CASEWORK_KEY: &str = "casework";
 
 pub struct Intake {
     pub areas: Vec<Area>,
@@ -23,6 +24,7 @@ pub struct Intake {
     pub departments: Vec<Department>,
     pub settings: DispatchSettings,
     pub coordinators: Coordinators,
+    pub casework: shared::settings::CaseworkSettings,
     pub model: Option<Model>,
 }
 
@@ -51,8 +53,10 @@ pub async fn load(store: &Store, env: &worker::Env) -> StoreResult<Rc<Intake>> {
     let settings = store.setting(SETTINGS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     let coordinators =
         store.setting(COORDINATORS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let casework = store.setting(CASEWORK_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     let intake = Rc::new(Intake {
         coordinators,
+        casework,
         areas: store.areas().await?,
         rules: store.rules().await?.into_iter().map(|r| r.rule).collect(),
         departments: store.departments().await?,

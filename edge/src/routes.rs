@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .post_async("/api/v1/tickets/:tracking_no/dispatch", dispatch::dispatch)
         .get_async("/api/v1/admin/settings/coordinators", coordinators::get)
         .put_async("/api/v1/admin/settings/coordinators", coordinators::put)
+        .get_async("/api/v1/admin/settings/casework", coordinators::get_casework)
+        .put_async("/api/v1/admin/settings/casework", coordinators::put_casework)
         .get_async("/api/v1/tickets/:tracking_no/duplicates", casework::duplicates)
         .post_async("/api/v1/tickets/:tracking_no/merge", casework::merge)
         .post_async("/api/v1/tickets/:tracking_no/unreasonable", casework::propose_unreasonable)

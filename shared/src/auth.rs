@@ -226,6 +226,8 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/tickets/:tracking_no/dispatch", Staff(Permission::Dispatch)),
     route(Get, "/api/v1/admin/settings/coordinators", Staff(Permission::ViewRules)),
     route(Put, "/api/v1/admin/settings/coordinators", Staff(Permission::ManageRules)),
+    route(Get, "/api/v1/admin/settings/casework", Staff(Permission::ViewRules)),
+    route(Put, "/api/v1/admin/settings/casework", Staff(Permission::ManageRules)),
     route(Get, "/api/v1/tickets/:tracking_no/duplicates", Staff(Permission::Dispatch)),
     route(Post, "/api/v1/tickets/:tracking_no/merge", Staff(Permission::Dispatch)),
     route(Post, "/api/v1/tickets/:tracking_no/unreasonable", Staff(Permission::Dispatch)),

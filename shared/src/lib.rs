@@ -24,6 +24,7 @@ pub mod request;
 pub mod review;
 pub mod rules;
 pub mod session;
+pub mod settings;
 pub mod staff_view;
 pub mod status;
 pub mod text;

@@ -253,3 +253,35 @@ async fn consultation_coordinators_and_the_street_whistle() {
     assert_eq!(status, 200);
     assert!(late.as_array().unwrap().iter().all(|s| s["tracking_no"] != no.as_str()), "reported in time: {late}");
 }
+
+#[tokio::test]
+async fn the_dispute_window_and_duplicate_rules_are_settings_checked_field_by_field() {
+    let app = spawn_app();
+    let admin = app.login_demo("admin").await;
+    let (status, refused) = admin
+        .put(
+            "/api/v1/admin/settings/casework",
+            &json!({ "dispute_window_hours": 0, "duplicates": { "radius_m": 5000 } }),
+        )
+        .await;
+    assert_eq!(status, 422, "{refused}");
+    assert_eq!(refused["fields"]["dispute_window_hours"]["code"], "out_of_range");
+    assert_eq!(refused["fields"]["duplicates.radius_m"]["code"], "out_of_range");
+    // Values other tests can live with while they run; defaults again afterwards.
+    let (status, saved) = admin
+        .put(
+            "/api/v1/admin/settings/casework",
+            &json!({ "dispute_window_hours": 48, "duplicates": { "radius_m": 600 } }),
+        )
+        .await;
+    assert_eq!(status, 200, "{saved}");
+    let dispatcher = app.login_demo("dispatcher").await;
+    let (_, read) = dispatcher.get("/api/v1/admin/settings/casework").await;
+    assert_eq!(
+        (read["disputes"]["window_hours"].as_u64(), read["duplicates"]["radius_m"].as_u64()),
+        (Some(48), Some(600))
+    );
+    assert_eq!(dispatcher.put("/api/v1/admin/settings/casework", &json!({})).await.0, 403);
+    let (status, _) = admin.put("/api/v1/admin/settings/casework", &json!({})).await;
+    assert_eq!(status, 200);
+}

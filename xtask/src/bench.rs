@@ -43,7 +43,7 @@ fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[rank.clamp(1, sorted.len()) - 1].as_secs_f64() * 1000.0
 }
 
-fn summary(mut samples: Vec<Duration>, wall: Duration) -> Value {
+pub(crate) fn summary(mut samples: Vec<Duration>, wall: Duration) -> Value {
     samples.sort();
     json!({
         "requests": samples.len(),
@@ -165,9 +165,14 @@ pub fn run(args: &[String]) -> Result<()> {
         std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
     let latency = latency(&stack.base_url, run_id)?;
     write("submit.json", &latency)?;
+    let dispatch = crate::bench_dispatch::run(&stack.base_url, &persist, run_id)?;
+    write("dispatch.json", &dispatch)?;
     eprintln!(
         "{}",
-        serde_json::to_string_pretty(&json!({ "transfer": transfer["total"], "submit": latency })).unwrap_or_default()
+        serde_json::to_string_pretty(
+            &json!({ "transfer": transfer["total"], "submit": latency, "dispatch": dispatch })
+        )
+        .unwrap_or_default()
     );
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! - `admin create --username NAME [--display-name TEXT] [--persist-to DIR]` — the first admin of a local stack
 
 mod bench;
+mod bench_dispatch;
 mod build;
 mod cmd;
 mod eval;

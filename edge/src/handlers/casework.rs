@@ -9,7 +9,7 @@ use crate::intake;
 use crate::store::Store;
 use serde::de::DeserializeOwned;
 use serde_json::{json as value, Map, Value};
-use shared::duplicates::{candidates, cells_near, merge_plan, Candidate, DuplicateSettings, MergeRefusal};
+use shared::duplicates::{candidates, cells_near, merge_plan, Candidate, MergeRefusal};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::ids::TrackingNo;
 use shared::review::{Consultation, ConsultationInput, Unreasonable, UnreasonableInput};
@@ -86,7 +86,7 @@ pub async fn duplicates(_req: Request, ctx: RouteContext<AppState>) -> Result<Re
         async {
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let (_, ticket, _) = scoped_ticket(&ctx, &store).await?;
-            let settings = DuplicateSettings::default();
+            let settings = intake::load(&store, &ctx.env).await?.casework.duplicates.clone();
             let window = chrono::Duration::days(i64::from(settings.days));
             let cells = ticket.point.map(|p| cells_near(p, settings.radius_m));
             let pool = store

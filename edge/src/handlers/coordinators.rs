@@ -1,14 +1,16 @@
-//! Which departments follow every enterprise or citizen request as co-handler.
+//! Casework configuration: which departments follow every enterprise or citizen request as
+//! co-handler, the dispute window and what counts as a possible duplicate.
 
 use super::casework::{invalid, BODY_LIMIT};
 use super::respond;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
 use crate::http::{json, json_input};
-use crate::intake::{self, COORDINATORS_KEY};
+use crate::intake::{self, CASEWORK_KEY, COORDINATORS_KEY};
 use crate::store::Store;
 use shared::dispatch::Coordinators;
 use shared::error::FieldErrorCode;
+use shared::settings::{CaseworkSettings, CaseworkSettingsInput};
 use worker::{Request, Response, Result, RouteContext};
 
 pub async fn get(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
@@ -39,6 +41,33 @@ pub async fn put(mut req: Request, ctx: RouteContext<AppState>) -> Result<Respon
             store.put_setting(COORDINATORS_KEY, &value, &audit).await?;
             intake::invalidate();
             Ok(json(200, &input)?)
+        }
+        .await,
+    )
+}
+
+pub async fn get_casework(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            Ok(json(200, &intake::load(&store, &ctx.env).await?.casework)?)
+        }
+        .await,
+    )
+}
+
+pub async fn put_casework(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let input: CaseworkSettingsInput = json_input(&mut req, BODY_LIMIT).await?;
+            let settings = CaseworkSettings::parse(&input).map_err(ApiError::Invalid)?;
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let value = serde_json::to_string(&settings).map_err(|e| ApiError::Store(e.to_string()))?;
+            let audit =
+                ctx.data.audit("casework_settings_changed", None, serde_json::to_value(&settings).unwrap_or_default());
+            store.put_setting(CASEWORK_KEY, &value, &audit).await?;
+            intake::invalidate();
+            Ok(json(200, &settings)?)
         }
         .await,
     )

@@ -12,7 +12,7 @@ use crate::intake;
 use crate::store::Store;
 use serde_json::{json as value, Value};
 use shared::dispatch::DispatchInput;
-use shared::dispute::{may_file, Decision, DecisionInput, Dispute, DisputeInput, DisputeSettings};
+use shared::dispute::{may_file, Decision, DecisionInput, Dispute, DisputeInput};
 use shared::error::FieldErrorCode;
 use shared::org::DepartmentLevel;
 use shared::staff_view::Part;
@@ -46,7 +46,7 @@ pub async fn file(mut req: Request, ctx: RouteContext<AppState>) -> Result<Respo
                 .ok_or_else(|| ApiError::Conflict("the request has not been dispatched".into()))?;
             let open = store.open_dispute(&ticket.id).await?.is_some();
             let now = crate::clock::now();
-            let settings = DisputeSettings::default();
+            let settings = intake::load(&store, &ctx.env).await?.casework.disputes.clone();
             may_file(dispatched_at, now, &settings, is_lead, open)
                 .map_err(|refusal| ApiError::Conflict(format!("cannot dispute: {}", refusal.as_str())))?;
             let audit =

@@ -1,0 +1,71 @@
+//! Casework settings a city tunes: how long the first lead may dispute a ticket, and what
+//! counts as a possible duplicate. Data, not code; absent fields keep their defaults.
+
+use crate::dispute::DisputeSettings;
+use crate::duplicates::{DuplicateSettings, DuplicateSettingsInput};
+use crate::error::{FieldErrorCode, FieldErrors};
+use serde::{Deserialize, Serialize};
+
+/// The longest dispute window: a month of hours. Longer is no longer "first contact".
+pub const MAX_WINDOW_HOURS: u32 = 720;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct CaseworkSettings {
+    pub disputes: DisputeSettings,
+    pub duplicates: DuplicateSettings,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CaseworkSettingsInput {
+    #[serde(default)]
+    pub dispute_window_hours: Option<u32>,
+    #[serde(default)]
+    pub duplicates: Option<DuplicateSettingsInput>,
+}
+
+impl CaseworkSettings {
+    /// Errors name `dispute_window_hours` or `duplicates.<field>`.
+    pub fn parse(input: &CaseworkSettingsInput) -> Result<Self, FieldErrors> {
+        let mut errors = FieldErrors::new();
+        let window_hours = input.dispute_window_hours.unwrap_or(DisputeSettings::default().window_hours);
+        if !(1..=MAX_WINDOW_HOURS).contains(&window_hours) {
+            let limit = if window_hours < 1 { 1 } else { MAX_WINDOW_HOURS };
+            errors.add_with_limit(
+                "dispute_window_hours",
+                FieldErrorCode::OutOfRange,
+                format!("between 1 and {MAX_WINDOW_HOURS} hours"),
+                Some(limit),
+            );
+        }
+        let duplicates = match DuplicateSettings::parse(&input.duplicates.clone().unwrap_or_default()) {
+            Ok(d) => d,
+            Err(inner) => {
+                for (field, e) in inner.0 {
+                    errors.add_with_limit(&format!("duplicates.{field}"), e.code, e.message, e.limit);
+                }
+                DuplicateSettings::default()
+            }
+        };
+        errors.finish(|| CaseworkSettings { disputes: DisputeSettings { window_hours }, duplicates })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn absent_fields_keep_defaults_and_bad_ones_are_named_with_their_path() {
+        assert_eq!(CaseworkSettings::parse(&CaseworkSettingsInput::default()).unwrap(), CaseworkSettings::default());
+        let input = CaseworkSettingsInput {
+            dispute_window_hours: Some(0),
+            duplicates: Some(DuplicateSettingsInput { radius_m: Some(5_000), ..Default::default() }),
+        };
+        let errors = CaseworkSettings::parse(&input).unwrap_err();
+        assert_eq!(errors.get("dispute_window_hours").unwrap().limit, Some(1));
+        assert_eq!(errors.get("duplicates.radius_m").unwrap().code, FieldErrorCode::OutOfRange);
+        let ok = CaseworkSettingsInput { dispute_window_hours: Some(48), duplicates: None };
+        assert_eq!(CaseworkSettings::parse(&ok).unwrap().disputes.window_hours, 48);
+    }
+}
