@@ -2,17 +2,27 @@
 
 use crate::api::{self, ApiError};
 use crate::components::header::Header;
+#[cfg(feature = "staff")]
 use crate::components::staff_shell::StaffSession;
 use crate::i18n::provide_i18n;
 use crate::pages::not_found::NotFound;
+#[cfg(feature = "staff")]
 use crate::pages::staff::account::AccountPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::areas::AreasPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::audit::AuditPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::departments::DepartmentsPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::dispatch::{DispatchQueuePage, DispatchTicketPage};
+#[cfg(feature = "staff")]
 use crate::pages::staff::home::StaffHomePage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::login::StaffLoginPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::members::MembersPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::supervision::SupervisionPage;
 use crate::pages::submit::SubmitPage;
 use crate::pages::submitted::SubmittedPage;
@@ -51,6 +61,7 @@ pub fn App() -> impl IntoView {
     let setup: SetupResource = LocalResource::new(load_setup);
     provide_context(setup);
     provide_context(LastSubmission(RwSignal::new(None)));
+    #[cfg(feature = "staff")]
     provide_context(StaffSession(RwSignal::new(None)));
 
     view! {
@@ -63,27 +74,52 @@ pub fn App() -> impl IntoView {
             <Header/>
             <FocusOnNavigate/>
             <main id="main" tabindex="-1">
-                <FlatRoutes fallback=NotFound>
-                    <Route path=path!("/") view=SubmitPage/>
-                    <Route path=path!("/submitted/:no") view=SubmittedPage/>
-                    <Route path=path!("/track") view=TrackPage/>
-                    <Route path=path!("/track/:no") view=TicketPage/>
-                    <Route path=path!("/staff/login") view=StaffLoginPage/>
-                    <Route path=path!("/staff") view=StaffHomePage/>
-                    <Route path=path!("/staff/account") view=AccountPage/>
-                    <Route path=path!("/staff/departments") view=DepartmentsPage/>
-                    <Route path=path!("/staff/staff") view=MembersPage/>
-                    <Route path=path!("/staff/areas") view=AreasPage/>
-                    <Route path=path!("/staff/audit") view=AuditPage/>
-                    <Route path=path!("/staff/dispatch") view=DispatchQueuePage/>
-                    <Route path=path!("/staff/dispatch/:no") view=DispatchTicketPage/>
-                    <Route path=path!("/staff/supervision") view=SupervisionPage/>
-                </FlatRoutes>
+                <Pages/>
             </main>
             <footer class="site-footer">
-                <a href="/staff" id="staff-link">{i18n.tr("footer.staff")}</a>
+                // Another bundle: a full page load, not a route of this one.
+                <a href="/staff" id="staff-link" rel="external">{i18n.tr("footer.staff")}</a>
             </footer>
         </Router>
+    }
+}
+
+/// The citizens' pages. Citizens on slow phones never download the staff console: it is a
+/// second bundle (feature `staff`) that `boot.js` loads for `/staff…` addresses.
+#[cfg(not(feature = "staff"))]
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
+        <FlatRoutes fallback=NotFound>
+            <Route path=path!("/") view=SubmitPage/>
+            <Route path=path!("/submitted/:no") view=SubmittedPage/>
+            <Route path=path!("/track") view=TrackPage/>
+            <Route path=path!("/track/:no") view=TicketPage/>
+        </FlatRoutes>
+    }
+}
+
+/// The staff bundle: the staff console, and the citizens' pages so its header links work.
+#[cfg(feature = "staff")]
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
+        <FlatRoutes fallback=NotFound>
+            <Route path=path!("/") view=SubmitPage/>
+            <Route path=path!("/submitted/:no") view=SubmittedPage/>
+            <Route path=path!("/track") view=TrackPage/>
+            <Route path=path!("/track/:no") view=TicketPage/>
+            <Route path=path!("/staff/login") view=StaffLoginPage/>
+            <Route path=path!("/staff") view=StaffHomePage/>
+            <Route path=path!("/staff/account") view=AccountPage/>
+            <Route path=path!("/staff/departments") view=DepartmentsPage/>
+            <Route path=path!("/staff/staff") view=MembersPage/>
+            <Route path=path!("/staff/areas") view=AreasPage/>
+            <Route path=path!("/staff/audit") view=AuditPage/>
+            <Route path=path!("/staff/dispatch") view=DispatchQueuePage/>
+            <Route path=path!("/staff/dispatch/:no") view=DispatchTicketPage/>
+            <Route path=path!("/staff/supervision") view=SupervisionPage/>
+        </FlatRoutes>
     }
 }
 

@@ -30,6 +30,7 @@ pub fn session_set(key: &str, value: &str) {
     }
 }
 
+#[cfg(feature = "staff")]
 pub fn session_remove(key: &str) {
     if let Some(storage) = window().session_storage().ok().flatten() {
         let _ = storage.remove_item(key);

@@ -10,6 +10,7 @@ mod api;
 mod form;
 mod i18n;
 mod links;
+#[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod staff_menu;
 mod wire;
 
@@ -17,13 +18,13 @@ mod wire;
 mod app;
 #[cfg(target_arch = "wasm32")]
 mod components;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "staff"))]
 mod dispatch_api;
 #[cfg(target_arch = "wasm32")]
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod pages;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", feature = "staff"))]
 mod staff_api;
 
 #[cfg(target_arch = "wasm32")]

@@ -23,6 +23,24 @@ async fn menu(b: &Browser) -> Vec<String> {
 }
 
 #[tokio::test]
+async fn citizens_never_load_the_staff_console_and_its_link_opens_it() {
+    let b = Browser::phone().await;
+    b.open("/").await;
+    b.wait_for_id("staff-link").await;
+    let loaded = "return performance.getEntriesByType('resource').map(r => r.name).join(' ')";
+    let citizen = b.eval(loaded).await.as_str().unwrap().to_owned();
+    assert!(citizen.contains("huiyin_app_bg.wasm") && !citizen.contains("huiyin_staff"), "{citizen}");
+    b.tab_to("staff-link").await;
+    b.press(Key::Enter).await;
+    // Not a route of the citizens' bundle: the staff one loads and sends us to sign in.
+    b.wait_until("the sign-in page", "return location.pathname === '/staff/login'").await;
+    b.wait_for_id("username").await;
+    let staff = b.eval(loaded).await.as_str().unwrap().to_owned();
+    assert!(staff.contains("huiyin_staff_bg.wasm"), "{staff}");
+    b.close().await;
+}
+
+#[tokio::test]
 async fn the_shell_shows_what_the_role_may_do_and_signing_out_ends_the_session() {
     let b = Browser::phone().await;
     sign_in(&b, "admin").await;

@@ -107,17 +107,13 @@ fn compressed_sizes(bytes: &[u8]) -> Result<(usize, usize)> {
     Ok((gzip, br.len()))
 }
 
-/// What the submission page downloads, file by file and in total.
-pub fn transfer(site: &Path) -> Result<Value> {
-    let files = [
-        "index.html",
-        "boot.js",
-        "app.css",
-        "pkg/huiyin_app.js",
-        "pkg/huiyin_app_bg.wasm",
-        "vendor/leaflet/leaflet.js",
-        "vendor/leaflet/leaflet.css",
-    ];
+/// What a page downloads, file by file and in total: the citizens' pages and the staff
+/// console are separate bundles.
+fn page(site: &Path, page: &str, bundle: &str, target_kb: Option<usize>) -> Result<Value> {
+    let js = format!("pkg/{bundle}.js");
+    let wasm = format!("pkg/{bundle}_bg.wasm");
+    let files =
+        ["index.html", "boot.js", "app.css", &js, &wasm, "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css"];
     let mut rows = Vec::new();
     let (mut raw_total, mut gzip_total, mut brotli_total) = (0, 0, 0);
     for file in files {
@@ -132,10 +128,17 @@ pub fn transfer(site: &Path) -> Result<Value> {
         rows.push(json!({ "file": file, "raw": bytes.len(), "gzip": gzip, "brotli": brotli }));
     }
     Ok(json!({
-        "page": "/ (submission)",
+        "page": page,
         "files": rows,
         "total": { "raw": raw_total, "gzip": gzip_total, "brotli": brotli_total },
-        "target": { "brotli": 250 * 1024 },
+        "target": target_kb.map(|kb| json!({ "brotli": kb * 1024 })),
+    }))
+}
+
+pub fn transfer(site: &Path) -> Result<Value> {
+    Ok(json!({
+        "citizen": page(site, "/ (submission) and /track", "huiyin_app", Some(250))?,
+        "staff": page(site, "/staff (staff console)", "huiyin_staff", None)?,
     }))
 }
 
@@ -170,7 +173,7 @@ pub fn run(args: &[String]) -> Result<()> {
     eprintln!(
         "{}",
         serde_json::to_string_pretty(
-            &json!({ "transfer": transfer["total"], "submit": latency, "dispatch": dispatch })
+            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch })
         )
         .unwrap_or_default()
     );

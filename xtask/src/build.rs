@@ -24,23 +24,31 @@ pub fn edge() -> Result<()> {
     )
 }
 
-/// The Leptos app: release wasm, wasm-bindgen glue, then wasm-opt from npm binaryen
-/// (Debian's binaryen 108 produced a wasm that failed to load, see shared/NOTES.md).
+/// The Leptos app as two bundles: the citizens' pages (`huiyin_app`) and the staff console
+/// (`huiyin_staff`, feature `staff`), so citizens never download the console.
 pub fn app() -> Result<()> {
+    bundle(&[], "huiyin_app")?;
+    bundle(&["--features", "staff"], "huiyin_staff")
+}
+
+/// Release wasm, wasm-bindgen glue, then wasm-opt from npm binaryen
+/// (Debian's binaryen 108 produced a wasm that failed to load, see shared/NOTES.md).
+fn bundle(features: &[&str], name: &str) -> Result<()> {
     let root = root();
     cmd::run(
         Command::new("cargo")
             .args(["build", "--release", "--target", "wasm32-unknown-unknown", "-p", "huiyin-app"])
+            .args(features)
             .current_dir(&root),
     )?;
     let pkg = root.join("target/site/pkg");
     cmd::run(
         Command::new(cargo_bin("wasm-bindgen"))
-            .args(["--target", "web", "--no-typescript", "--out-name", "huiyin_app", "--out-dir"])
+            .args(["--target", "web", "--no-typescript", "--out-name", name, "--out-dir"])
             .arg(&pkg)
             .arg(root.join("target/wasm32-unknown-unknown/release/huiyin-app.wasm")),
     )?;
-    let wasm = pkg.join("huiyin_app_bg.wasm");
+    let wasm = pkg.join(format!("{name}_bg.wasm"));
     cmd::run(
         Command::new(node_bin("wasm-opt"))
             .args([

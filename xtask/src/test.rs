@@ -73,6 +73,13 @@ pub fn run(args: &[String]) -> Result<()> {
             ])
             .current_dir(&root),
     )?;
+    // The staff bundle is the same crate with more code; lint it as it ships too.
+    cmd::run(
+        Command::new("cargo")
+            .args(["clippy", "-p", "huiyin-app", "--features", "staff", "--target", "wasm32-unknown-unknown"])
+            .args(["--", "-D", "warnings"])
+            .current_dir(&root),
+    )?;
 
     // wasm32: the Worker and the app as they ship.
     build::all()?;

@@ -1,13 +1,17 @@
+#[cfg(feature = "staff")]
 pub mod area_map;
 pub mod category_picker;
 pub mod copy_button;
 pub mod error_summary;
 pub mod field;
+#[cfg(feature = "staff")]
 pub mod form_errors;
 pub mod header;
 pub mod load_error;
 pub mod map;
+#[cfg(feature = "staff")]
 pub mod staff_form;
+#[cfg(feature = "staff")]
 pub mod staff_shell;
 pub mod time;
 pub mod timeline;

@@ -1,4 +1,5 @@
 pub mod not_found;
+#[cfg(feature = "staff")]
 pub mod staff;
 pub mod submit;
 pub mod submitted;
