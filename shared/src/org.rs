@@ -247,9 +247,15 @@ pub struct StaffUser {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
     pub active: bool,
-    /// What this user may do, so the app can draw the right menu.
-    #[serde(default)]
+    /// What this user may do, so the app can draw the right menu. Names this build does not
+    /// know are skipped: a tab opened before a deploy that adds a permission still signs in.
+    #[serde(default, deserialize_with = "known_permissions")]
     pub permissions: Vec<Permission>,
+}
+
+fn known_permissions<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Vec<Permission>, D::Error> {
+    let names: Vec<String> = Deserialize::deserialize(d)?;
+    Ok(names.iter().filter_map(|n| Permission::parse(n)).collect())
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -445,6 +451,16 @@ pub struct AuditEntry {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn a_permission_from_a_newer_server_is_skipped_not_fatal() {
+        let user: StaffUser = serde_json::from_value(json!({
+            "id": "u1", "username": "handler", "display_name": "刘办理", "role": "handler", "active": true,
+            "permissions": ["own_account", "granted_in_a_later_release"]
+        }))
+        .unwrap();
+        assert_eq!(user.permissions, vec![Permission::OwnAccount]);
+    }
 
     #[test]
     fn departments_are_checked() {
