@@ -17,11 +17,15 @@ use crate::pages::staff::departments::DepartmentsPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::dispatch::{DispatchQueuePage, DispatchTicketPage};
 #[cfg(feature = "staff")]
+use crate::pages::staff::disputes::DisputesPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::home::StaffHomePage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::login::StaffLoginPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::members::MembersPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::rules::RulesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::supervision::SupervisionPage;
 use crate::pages::submit::SubmitPage;
@@ -119,6 +123,8 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/staff/dispatch") view=DispatchQueuePage/>
             <Route path=path!("/staff/dispatch/:no") view=DispatchTicketPage/>
             <Route path=path!("/staff/supervision") view=SupervisionPage/>
+            <Route path=path!("/staff/disputes") view=DisputesPage/>
+            <Route path=path!("/staff/rules") view=RulesPage/>
         </FlatRoutes>
     }
 }

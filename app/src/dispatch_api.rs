@@ -141,3 +141,117 @@ pub async fn consult(no: String, departments: Vec<String>, question: String) -> 
     let body = json!({ "departments": departments, "question": question });
     decode(&send("POST", &format!("/api/v1/tickets/{no}/consultations"), body).await?)
 }
+
+/// One rule of the responsibility list with the id it is stored under.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct RuleRow {
+    pub id: i64,
+    #[serde(flatten)]
+    pub rule: shared::rules::Rule,
+}
+
+pub async fn rules() -> Result<Vec<RuleRow>, ApiError> {
+    get("/api/v1/admin/rules").await
+}
+
+pub async fn create_rule(input: shared::rules::RuleInput) -> Result<Value, ApiError> {
+    let body = serde_json::to_value(&input).unwrap_or_default();
+    decode(&send("POST", "/api/v1/admin/rules", body).await?)
+}
+
+pub async fn delete_rule(id: i64) -> Result<(), ApiError> {
+    let csrf = dom::session_get(CSRF_KEY).unwrap_or_default();
+    call("DELETE", &format!("/api/v1/admin/rules/{id}"), &[("X-CSRF-Token", csrf.as_str())], None).await.map(drop)
+}
+
+/// Every leaf category × area × kind the list leaves without a lead, or with several.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Coverage {
+    pub checked: usize,
+    pub gaps: usize,
+    #[serde(default)]
+    pub items: Vec<shared::rules::CoverageGap>,
+}
+
+pub async fn coverage() -> Result<Coverage, ApiError> {
+    get("/api/v1/admin/rules/coverage").await
+}
+
+pub async fn casework_settings() -> Result<shared::settings::CaseworkSettings, ApiError> {
+    get("/api/v1/admin/settings/casework").await
+}
+
+pub async fn save_casework_settings(input: Value) -> Result<shared::settings::CaseworkSettings, ApiError> {
+    decode(&send("PUT", "/api/v1/admin/settings/casework", input).await?)
+}
+
+pub async fn coordinators() -> Result<shared::dispatch::Coordinators, ApiError> {
+    get("/api/v1/admin/settings/coordinators").await
+}
+
+pub async fn save_coordinators(
+    enterprise: Option<String>,
+    citizen: Option<String>,
+) -> Result<shared::dispatch::Coordinators, ApiError> {
+    let body = json!({ "enterprise": enterprise, "citizen": citizen });
+    decode(&send("PUT", "/api/v1/admin/settings/coordinators", body).await?)
+}
+
+/// A lead's dispute of its responsibility, waiting for a decision.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct OpenDispute {
+    pub tracking_no: String,
+    pub title: String,
+    pub department: String,
+    pub reason: String,
+    #[serde(default)]
+    pub filed_by: Option<String>,
+    #[serde(default)]
+    pub filed_at: Option<String>,
+}
+
+pub async fn disputes() -> Result<Vec<OpenDispute>, ApiError> {
+    get("/api/v1/dispatch/disputes").await
+}
+
+/// Uphold (`Ok(new lead, co-handlers)`) or reject (`Err(reason)`) the open dispute on `no`.
+pub async fn decide_dispute(no: String, decision: Result<(String, Vec<String>), String>) -> Result<(), ApiError> {
+    let body = match decision {
+        Ok((new_lead, co_handlers)) => {
+            json!({ "decision": "uphold", "new_lead": new_lead, "co_handlers": co_handlers })
+        }
+        Err(reason) => json!({ "decision": "reject", "reason": reason }),
+    };
+    send("POST", &format!("/api/v1/tickets/{no}/disputes/decision"), body).await.map(drop)
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct Redispatches {
+    pub department: String,
+    pub redispatched_away: i64,
+}
+
+pub async fn redispatches() -> Result<Vec<Redispatches>, ApiError> {
+    get("/api/v1/dispatch/redispatches").await
+}
+
+/// A department summoned by a street office that reported late or not at all.
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+pub struct LateWhistle {
+    pub tracking_no: String,
+    pub department: String,
+    #[serde(default)]
+    pub summoned_by: Option<String>,
+    #[serde(default)]
+    pub summoned_at: Option<String>,
+    #[serde(default)]
+    pub due_at: Option<String>,
+    #[serde(default)]
+    pub reported_at: Option<String>,
+    /// `overdue` or `reported_late`.
+    pub status: String,
+}
+
+pub async fn late_whistles() -> Result<Vec<LateWhistle>, ApiError> {
+    get("/api/v1/supervision/whistles").await
+}

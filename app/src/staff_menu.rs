@@ -15,7 +15,9 @@ pub struct MenuItem {
 pub const MENU: &[MenuItem] = &[
     MenuItem { path: "/staff", key: "staff.nav.home", needs: Permission::OwnAccount },
     MenuItem { path: "/staff/dispatch", key: "staff.nav.dispatch", needs: Permission::Dispatch },
+    MenuItem { path: "/staff/disputes", key: "staff.nav.disputes", needs: Permission::Dispatch },
     MenuItem { path: "/staff/supervision", key: "staff.nav.supervision", needs: Permission::Supervise },
+    MenuItem { path: "/staff/rules", key: "staff.nav.rules", needs: Permission::ViewRules },
     MenuItem { path: "/staff/departments", key: "staff.nav.departments", needs: Permission::ViewDepartments },
     MenuItem { path: "/staff/staff", key: "staff.nav.staff", needs: Permission::ViewStaff },
     MenuItem { path: "/staff/areas", key: "staff.nav.areas", needs: Permission::ManageAreas },
@@ -79,6 +81,53 @@ pub fn audit_action_key(action: &str) -> String {
     format!("audit.action.{action}")
 }
 
+pub fn kind_key(kind: shared::request::RequestKind) -> String {
+    format!("kind.{}", kind.as_str())
+}
+
+/// One row of the coverage report: a category × area pair, with the kinds of request it
+/// fails for and, when several rules clash, their leads (empty: no lead at all).
+#[derive(Debug, Clone, PartialEq)]
+pub struct GapRow {
+    pub category: shared::catalogue::CategoryCode,
+    pub area: Option<String>,
+    pub kinds: Vec<shared::request::RequestKind>,
+    pub leads: Vec<String>,
+}
+
+impl GapRow {
+    pub fn clash(&self) -> bool {
+        !self.leads.is_empty()
+    }
+}
+
+/// The report's items as category × area pairs: kinds failing the same way are one row, and
+/// clashes (several leads) come before holes (no lead), each in the report's order.
+pub fn gap_rows(items: &[shared::rules::CoverageGap]) -> Vec<GapRow> {
+    use shared::rules::Resolution;
+    let mut rows: Vec<GapRow> = Vec::new();
+    for gap in items {
+        let leads = match &gap.resolution {
+            Resolution::Ambiguous { leads, .. } => leads.clone(),
+            Resolution::NoRule => Vec::new(),
+            Resolution::Resolved { .. } => continue,
+        };
+        match rows.iter_mut().find(|r| r.category == gap.category && r.area == gap.area && r.leads == leads) {
+            Some(row) if !row.kinds.contains(&gap.kind) => row.kinds.push(gap.kind),
+            Some(_) => {}
+            None => rows.push(GapRow {
+                category: gap.category.clone(),
+                area: gap.area.clone(),
+                kinds: vec![gap.kind],
+                leads,
+            }),
+        }
+    }
+    // Stable: the report's order within each group.
+    rows.sort_by_key(|r| !r.clash());
+    rows
+}
+
 /// Where to go after signing in: only a staff page of this app, never another site.
 pub fn safe_next(next: Option<&str>) -> &str {
     match next {
@@ -103,7 +152,22 @@ mod tests {
         assert!(supervisor.contains(&"staff.nav.dispatch") && supervisor.contains(&"staff.nav.supervision"));
         // The centre dispatches but does not decide on unreasonable requests.
         let dispatcher: Vec<_> = menu_for(&Role::Dispatcher.permissions()).iter().map(|i| i.key).collect();
-        assert_eq!(dispatcher, ["staff.nav.home", "staff.nav.dispatch", "staff.nav.departments", "staff.nav.account"]);
+        assert_eq!(
+            dispatcher,
+            [
+                "staff.nav.home",
+                "staff.nav.dispatch",
+                "staff.nav.disputes",
+                "staff.nav.rules",
+                "staff.nav.departments",
+                "staff.nav.account"
+            ]
+        );
+        // Department heads read the responsibility list; only admins change it.
+        let head: Vec<_> = menu_for(&Role::DepartmentHead.permissions()).iter().map(|i| i.key).collect();
+        assert!(head.contains(&"staff.nav.rules") && !head.contains(&"staff.nav.disputes"));
+        let handler: Vec<_> = menu_for(&Role::Handler.permissions()).iter().map(|i| i.key).collect();
+        assert!(!handler.contains(&"staff.nav.rules"));
         for role in [Role::Handler, Role::DepartmentHead, Role::Observer] {
             let keys: Vec<_> = menu_for(&role.permissions()).iter().map(|i| i.key).collect();
             assert!(!keys.contains(&"staff.nav.dispatch") && !keys.contains(&"staff.nav.supervision"), "{role:?}");
@@ -118,6 +182,8 @@ mod tests {
         assert_eq!(current("/staff/staff"), Some("/staff/staff"));
         assert_eq!(current("/staff/staff/42"), Some("/staff/staff"));
         assert_eq!(current("/staff/dispatch/20261128-0000019"), Some("/staff/dispatch"));
+        assert_eq!(current("/staff/rules"), Some("/staff/rules"));
+        assert_eq!(current("/staff/disputes"), Some("/staff/disputes"));
         assert_eq!(current("/staffing"), None);
         assert_eq!(current("/track"), None);
     }
@@ -147,6 +213,34 @@ mod tests {
     }
 
     #[test]
+    fn coverage_gaps_become_pairs_with_clashes_first() {
+        use shared::catalogue::CategoryCode;
+        use shared::request::RequestKind::{Citizen, Enterprise};
+        use shared::rules::{CoverageGap, Resolution};
+        let gap = |category: &str, area: Option<&str>, kind, resolution| CoverageGap {
+            category: CategoryCode::parse(category).unwrap(),
+            area: area.map(str::to_owned),
+            kind,
+            resolution,
+        };
+        let clash = Resolution::Ambiguous { leads: vec!["a".into(), "b".into()], rules: vec![0, 1] };
+        let items = [
+            gap("01.01.01", None, Citizen, Resolution::NoRule),
+            gap("01.01.01", None, Enterprise, Resolution::NoRule),
+            gap("01.01.01", Some("a3"), Citizen, Resolution::NoRule),
+            gap("01.01.02", Some("a3"), Enterprise, clash.clone()),
+            gap("01.01.02", Some("a3"), Citizen, Resolution::NoRule),
+        ];
+        let rows = gap_rows(&items);
+        assert_eq!(rows.len(), 4);
+        assert!(rows[0].clash() && rows[0].kinds == [Enterprise] && rows[0].leads == ["a", "b"]);
+        assert_eq!((rows[1].area.as_deref(), rows[1].kinds.as_slice()), (None, &[Citizen, Enterprise][..]));
+        assert_eq!((rows[2].area.as_deref(), rows[2].kinds.as_slice()), (Some("a3"), &[Citizen][..]));
+        assert!(!rows[3].clash() && rows[3].category.as_str() == "01.01.02");
+        assert!(gap_rows(&[]).is_empty());
+    }
+
+    #[test]
     fn roles_permissions_and_levels_are_translated() {
         let mut keys: Vec<String> = Role::ALL.into_iter().map(role_key).collect();
         keys.extend(Permission::ALL.into_iter().map(permission_key));
@@ -155,6 +249,7 @@ mod tests {
         keys.extend(shared::dispatch::Urgency::ALL.into_iter().map(urgency_key));
         keys.extend(shared::review::UnreasonableReason::ALL.into_iter().map(reason_key));
         keys.extend([0, 90, 3000].into_iter().map(|m| age_key(m).0.to_owned()));
+        keys.extend([shared::request::RequestKind::Citizen, shared::request::RequestKind::Enterprise].map(kind_key));
         for lang in Lang::ALL {
             for key in &keys {
                 assert!(lang.get(key).is_some(), "{lang:?} lacks {key}");

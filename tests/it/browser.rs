@@ -123,6 +123,27 @@ impl Browser {
         panic!("timed out waiting for {what}");
     }
 
+    /// Sign in on the staff page as a demo account, keyboard only.
+    pub async fn sign_in(&self, username: &str) {
+        self.open("/staff/login").await;
+        self.wait_for_id("username").await;
+        self.tab_to("username").await;
+        self.keys(username).await;
+        self.tab_to("password").await;
+        self.keys(&crate::helpers::demo_password()).await;
+        self.press(fantoccini::key::Key::Enter).await;
+        self.wait_for_id("staff-user").await;
+    }
+
+    /// Set a control as choosing from it or pasting into it would (a `<select>` cannot be
+    /// typed into in Chinese); `event` is `change` or `input`.
+    pub async fn set_value(&self, id: &str, value: &str, event: &str) {
+        let script = format!(
+            "const el = document.getElementById({id:?}); el.value = {value:?}; el.dispatchEvent(new Event({event:?}, {{ bubbles: true }})); return true"
+        );
+        self.eval(&script).await;
+    }
+
     pub async fn text_of(&self, id: &str) -> String {
         self.wait_for_id(id).await.text().await.expect("text")
     }

@@ -3,28 +3,9 @@
 //! attempt, and dispatching with one action.
 
 use crate::browser::{t, Browser};
-use crate::helpers::{demo_password, spawn_app, status_json, unique_key, Staff};
+use crate::helpers::{spawn_app, status_json, unique_key, Staff};
 use fantoccini::key::Key;
 use serde_json::{json, Value};
-
-async fn sign_in(b: &Browser, username: &str) {
-    b.open("/staff/login").await;
-    b.wait_for_id("username").await;
-    b.tab_to("username").await;
-    b.keys(username).await;
-    b.tab_to("password").await;
-    b.keys(&demo_password()).await;
-    b.press(Key::Enter).await;
-    b.wait_for_id("staff-user").await;
-}
-
-/// Set a control as choosing from it would (a `<select>` cannot be typed into in Chinese).
-async fn set_value(b: &Browser, id: &str, value: &str) {
-    let script = format!(
-        "const el = document.getElementById({id:?}); el.value = {value:?}; el.dispatchEvent(new Event('change', {{ bubbles: true }})); return true"
-    );
-    b.eval(&script).await;
-}
 
 async fn exists(b: &Browser, id: &str) -> bool {
     b.eval(&format!("return !!document.getElementById({id:?})")).await == Value::Bool(true)
@@ -104,7 +85,7 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
     let casework = status == 200;
 
     let b = Browser::phone().await;
-    sign_in(&b, "dispatcher").await;
+    b.sign_in("dispatcher").await;
     let menu = b.text_of("staff-nav").await;
     assert!(menu.contains(&t("zh-Hans", "staff.nav.dispatch")), "{menu}");
     assert!(!menu.contains(&t("zh-Hans", "staff.nav.supervision")), "dispatchers do not decide: {menu}");
@@ -190,7 +171,7 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
     }
 
     // Without a lead the summary names the field and links to it.
-    set_value(&b, "dispatch-lead", "").await;
+    b.set_value("dispatch-lead", "", "change").await;
     b.tab_to("dispatch-button").await;
     b.press(Key::Enter).await;
     b.wait_until(
@@ -205,7 +186,7 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
     b.screenshot("33-dispatch-error").await;
     b.eval("document.querySelector('#error-summary a[href=\"#dispatch-lead\"]').click(); return true").await;
     assert_eq!(b.active_id().await, "dispatch-lead");
-    set_value(&b, "dispatch-lead", &lead).await;
+    b.set_value("dispatch-lead", &lead, "change").await;
 
     // Urgent, chosen with the arrow keys, then the one action.
     b.tab_to("urgency-normal").await;
@@ -267,7 +248,7 @@ async fn a_supervisor_decides_on_an_unreasonable_proposal() {
     assert_eq!(proposed, 200, "{body}");
 
     let b = Browser::phone().await;
-    sign_in(&b, "supervisor").await;
+    b.sign_in("supervisor").await;
     assert!(b.text_of("staff-nav").await.contains(&t("zh-Hans", "staff.nav.supervision")));
     b.open("/staff/supervision").await;
     let confirm = format!("confirm-{no}");
@@ -290,7 +271,7 @@ async fn a_supervisor_decides_on_an_unreasonable_proposal() {
     assert_ne!(ticket["status"], "rejected_unreasonable", "a rejected proposal leaves the request to be handled");
 
     // Supervisors dispatch too; the console in English.
-    set_value(&b, "lang-select", "en").await;
+    b.set_value("lang-select", "en", "change").await;
     b.open("/staff/dispatch").await;
     b.wait_for_id("dispatch-queue").await;
     b.wait_until("English", "return document.documentElement.lang === 'en'").await;

@@ -1,19 +1,7 @@
 //! A staff member on a phone: sign in, see the menu their role allows, sign out.
 
 use crate::browser::{t, Browser};
-use crate::helpers::demo_password;
 use fantoccini::key::Key;
-
-async fn sign_in(b: &Browser, username: &str) {
-    b.open("/staff/login").await;
-    b.wait_for_id("username").await;
-    b.tab_to("username").await;
-    b.keys(username).await;
-    b.tab_to("password").await;
-    b.keys(&demo_password()).await;
-    b.press(Key::Enter).await;
-    b.wait_for_id("staff-user").await;
-}
 
 /// The menu's link texts.
 async fn menu(b: &Browser) -> Vec<String> {
@@ -43,7 +31,7 @@ async fn citizens_never_load_the_staff_console_and_its_link_opens_it() {
 #[tokio::test]
 async fn the_shell_shows_what_the_role_may_do_and_signing_out_ends_the_session() {
     let b = Browser::phone().await;
-    sign_in(&b, "admin").await;
+    b.sign_in("admin").await;
     assert!(b.text_of("staff-user").await.contains("系统管理员"));
     assert_eq!(b.text_of("staff-role").await.trim(), t("zh-Hans", "role.admin"));
     let admin_menu = menu(&b).await;
@@ -58,7 +46,7 @@ async fn the_shell_shows_what_the_role_may_do_and_signing_out_ends_the_session()
     b.open("/staff").await;
     b.wait_until("back to sign-in", "return location.pathname === '/staff/login'").await;
 
-    sign_in(&b, "observer").await;
+    b.sign_in("observer").await;
     let observer_menu = menu(&b).await;
     for key in ["staff.nav.staff", "staff.nav.areas", "staff.nav.audit"] {
         assert!(!observer_menu.contains(&t("zh-Hans", key)), "observers see no {key}: {observer_menu:?}");
@@ -85,18 +73,10 @@ async fn a_wrong_password_is_told_without_saying_which_part_was_wrong() {
     b.close().await;
 }
 
-/// Set a form control the way a user's typing or choosing would, for long or chosen values.
-async fn set_value(b: &Browser, id: &str, value: &str, event: &str) {
-    let script = format!(
-        "const el = document.getElementById({id:?}); el.value = {value:?}; el.dispatchEvent(new Event({event:?}, {{ bubbles: true }})); return true"
-    );
-    b.eval(&script).await;
-}
-
 #[tokio::test]
 async fn an_admin_adds_a_department_checks_boundaries_on_the_map_and_finds_it_in_the_audit() {
     let b = Browser::phone().await;
-    sign_in(&b, "admin").await;
+    b.sign_in("admin").await;
     b.open("/staff/departments").await;
     b.wait_for_id("department-table").await;
     // Nothing filled in: the summary names each missing field and links to it.
@@ -118,7 +98,7 @@ async fn an_admin_adds_a_department_checks_boundaries_on_the_map_and_finds_it_in
     b.keys(code).await;
     b.tab_to("dept-name").await;
     b.keys("测试街道办事处").await;
-    set_value(&b, "dept-level", "street_office", "change").await;
+    b.set_value("dept-level", "street_office", "change").await;
     b.tab_to("create-department").await;
     b.press(Key::Enter).await;
     b.wait_until(
@@ -133,12 +113,12 @@ async fn an_admin_adds_a_department_checks_boundaries_on_the_map_and_finds_it_in
     b.wait_for_id("area-table").await;
     b.wait_until("boundaries drawn", "return document.querySelectorAll('.leaflet-overlay-pane path').length > 0").await;
     let drawn = b.eval("return document.querySelectorAll('.leaflet-overlay-pane path').length").await.as_u64().unwrap();
-    set_value(&b, "geojson", r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"无编码"},"geometry":{"type":"Polygon","coordinates":[[[112.9,28.1],[113.0,28.1],[113.0,28.2],[112.9,28.1]]]}}]}"#, "input").await;
+    b.set_value("geojson", r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"无编码"},"geometry":{"type":"Polygon","coordinates":[[[112.9,28.1],[113.0,28.1],[113.0,28.2],[112.9,28.1]]]}}]}"#, "input").await;
     b.tab_to("preview-areas").await;
     b.press(Key::Enter).await;
     b.wait_for_id("error-summary").await;
     assert!(b.text_of("error-summary").await.contains("features[0]"), "the summary names the feature");
-    set_value(&b, "geojson", r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"draft-1","name":"草稿街道","level":"street"},"geometry":{"type":"Polygon","coordinates":[[[112.9,28.1],[113.0,28.1],[113.0,28.2],[112.9,28.1]]]}}]}"#, "input").await;
+    b.set_value("geojson", r#"{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"draft-1","name":"草稿街道","level":"street"},"geometry":{"type":"Polygon","coordinates":[[[112.9,28.1],[113.0,28.1],[113.0,28.2],[112.9,28.1]]]}}]}"#, "input").await;
     b.tab_to("preview-areas").await;
     b.press(Key::Enter).await;
     b.wait_until("the draft drawn over the areas", &format!(
@@ -168,7 +148,7 @@ async fn read_audit_with(app: &crate::helpers::TestApp, token: &str) -> u16 {
 #[tokio::test]
 async fn a_member_makes_and_revokes_an_api_token_and_a_wrong_current_password_is_named() {
     let b = Browser::phone().await;
-    sign_in(&b, "supervisor").await;
+    b.sign_in("supervisor").await;
     b.open("/staff/account").await;
     b.wait_for_id("token-name").await;
     let name = format!("对接 {}", &crate::helpers::unique_key()[..12]);

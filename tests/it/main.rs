@@ -20,5 +20,6 @@ mod api_rules;
 mod api_tickets;
 mod browser;
 mod e2e_dispatch;
+mod e2e_rules;
 mod e2e_staff;
 mod e2e_submit;

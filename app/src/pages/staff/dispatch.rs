@@ -5,7 +5,7 @@
 
 mod casework;
 mod panel;
-mod parts;
+pub(super) mod parts;
 
 pub use panel::DispatchTicketPage;
 
