@@ -28,6 +28,8 @@ use crate::pages::staff::members::MembersPage;
 use crate::pages::staff::rules::RulesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::supervision::SupervisionPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::worklist::{WorkTicketPage, WorklistPage};
 use crate::pages::submit::SubmitPage;
 use crate::pages::submitted::SubmittedPage;
 use crate::pages::ticket::TicketPage;
@@ -125,6 +127,8 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/staff/supervision") view=SupervisionPage/>
             <Route path=path!("/staff/disputes") view=DisputesPage/>
             <Route path=path!("/staff/rules") view=RulesPage/>
+            <Route path=path!("/staff/tickets") view=WorklistPage/>
+            <Route path=path!("/staff/tickets/:no") view=WorkTicketPage/>
         </FlatRoutes>
     }
 }

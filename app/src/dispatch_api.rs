@@ -255,3 +255,19 @@ pub struct LateWhistle {
 pub async fn late_whistles() -> Result<Vec<LateWhistle>, ApiError> {
     get("/api/v1/supervision/whistles").await
 }
+
+/// The signed-in member's tickets, newest first: the API keeps department staff to their
+/// own department's work.
+pub async fn worklist() -> Result<Vec<shared::staff_view::StaffTicketSummary>, ApiError> {
+    get("/api/v1/tickets?limit=50").await
+}
+
+/// The lead disputes its responsibility for `no`, with its reason.
+pub async fn file_dispute(no: String, reason: String) -> Result<(), ApiError> {
+    send("POST", &format!("/api/v1/tickets/{no}/disputes"), json!({ "reason": reason })).await.map(drop)
+}
+
+/// A department summoned by a street office reports in.
+pub async fn report_in(no: String) -> Result<(), ApiError> {
+    send("POST", &format!("/api/v1/tickets/{no}/whistle/report"), json!({})).await.map(drop)
+}

@@ -23,3 +23,4 @@ mod e2e_dispatch;
 mod e2e_rules;
 mod e2e_staff;
 mod e2e_submit;
+mod e2e_worklist;

@@ -9,3 +9,4 @@ pub mod login;
 pub mod members;
 pub mod rules;
 pub mod supervision;
+pub mod worklist;
