@@ -1,23 +1,8 @@
 //! Casework around dispatch: merging duplicates, unreasonable requests, consultation,
 //! disputes under first-contact responsibility, coordinators and the street whistle.
 
-use crate::helpers::{spawn_app, status_json, valid_body, Staff};
-use serde_json::{json, Value};
-
-async fn version(staff: &Staff, no: &str) -> i64 {
-    let (status, t) = staff.get(&format!("/api/v1/tickets/{no}")).await;
-    assert_eq!(status, 200, "{t}");
-    t["version"].as_i64().unwrap()
-}
-
-async fn dispatch(dispatcher: &Staff, no: &str, lead: &str, co: &[&str]) -> Value {
-    let v = version(dispatcher, no).await;
-    let (status, done) = dispatcher
-        .post(&format!("/api/v1/tickets/{no}/dispatch"), &json!({ "lead": lead, "co_handlers": co, "version": v }))
-        .await;
-    assert_eq!(status, 200, "{done}");
-    done
-}
+use crate::helpers::{spawn_app, status_json, valid_body};
+use serde_json::json;
 
 #[tokio::test]
 async fn a_repeat_report_is_found_merged_and_counted_and_its_reporter_follows_the_master() {
@@ -44,7 +29,7 @@ async fn a_repeat_report_is_found_merged_and_counted_and_its_reporter_follows_th
         dispatcher.post(&format!("/api/v1/tickets/{duplicate}/merge"), &json!({ "master": duplicate })).await;
     assert_eq!(status, 422, "{refused}");
     assert!(refused["fields"]["master"].is_object());
-    let v = version(&dispatcher, &duplicate).await;
+    let v = dispatcher.version_of(&duplicate).await;
     let (status, stale) = dispatcher
         .post(&format!("/api/v1/tickets/{duplicate}/merge"), &json!({ "master": master, "version": v - 1 }))
         .await;
@@ -121,13 +106,13 @@ async fn the_first_lead_disputes_in_time_and_an_upheld_dispute_redispatches_and_
     let dispatcher = app.login_demo("dispatcher").await;
     let handler = app.login_demo("handler").await; // city.urban-management
     let (no, _) = app.create(&valid_body()).await;
-    dispatch(&dispatcher, &no, "city.ecology", &["city.urban-management"]).await;
+    dispatcher.dispatch_to(&no, "city.ecology", &["city.urban-management"]).await;
     // A co-handler cannot dispute the lead's responsibility.
     let (status, _) =
         handler.post(&format!("/api/v1/tickets/{no}/disputes"), &json!({ "reason": "路灯归住建部门管理" })).await;
     assert_eq!(status, 409);
 
-    dispatch(&dispatcher, &no, "city.urban-management", &[]).await;
+    dispatcher.dispatch_to(&no, "city.urban-management", &[]).await;
     let (status, filed) =
         handler.post(&format!("/api/v1/tickets/{no}/disputes"), &json!({ "reason": "路灯归住建部门管理" })).await;
     assert_eq!(status, 201, "{filed}");
@@ -167,7 +152,7 @@ async fn the_first_lead_disputes_in_time_and_an_upheld_dispute_redispatches_and_
 
     // A rejected dispute leaves the lead where it is.
     let (no2, _) = app.create(&valid_body()).await;
-    dispatch(&dispatcher, &no2, "city.urban-management", &[]).await;
+    dispatcher.dispatch_to(&no2, "city.urban-management", &[]).await;
     handler.post(&format!("/api/v1/tickets/{no2}/disputes"), &json!({ "reason": "不属于本单位职责" })).await;
     let (status, rejected) = dispatcher
         .post(
@@ -220,13 +205,13 @@ async fn consultation_coordinators_and_the_street_whistle() {
     let mut enterprise = valid_body();
     enterprise["kind"] = json!("enterprise");
     let (eno, _) = app.create(&enterprise).await;
-    let done = dispatch(&dispatcher, &eno, "city.housing", &[]).await;
+    let done = dispatcher.dispatch_to(&eno, "city.housing", &[]).await;
     assert_eq!(done["co_handlers"], json!(["coord.enterprise"]), "{done}");
 
     // The street office blows the whistle; summoned departments report in.
     let (street, _) = admin.create_staff("handler", Some("a3.dongtang"), "Dongtang-Street-2026-long").await;
     let street = app.login(&street, "Dongtang-Street-2026-long").await;
-    dispatch(&dispatcher, &no, "a3.dongtang", &[]).await;
+    dispatcher.dispatch_to(&no, "a3.dongtang", &[]).await;
     assert_eq!(
         handler.post(&format!("/api/v1/tickets/{no}/whistle"), &json!({ "departments": ["city.housing"] })).await.0,
         409,

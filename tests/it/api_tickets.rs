@@ -14,16 +14,7 @@ async fn department_staff_see_only_their_departments_tickets_and_observers_no_co
     let (no, _) = app.create(&body).await;
 
     // Whatever intake did, send it to housing as lead with urban management co-handling.
-    let (status, before) = dispatcher.get(&format!("/api/v1/tickets/{no}")).await;
-    assert_eq!(status, 200, "{before}");
-    let version = before["version"].as_i64().unwrap();
-    let (status, done) = dispatcher
-        .post(
-            &format!("/api/v1/tickets/{no}/dispatch"),
-            &json!({ "lead": "city.housing", "co_handlers": ["city.urban-management"], "version": version }),
-        )
-        .await;
-    assert_eq!(status, 200, "{done}");
+    dispatcher.dispatch_to(&no, "city.housing", &["city.urban-management"]).await;
 
     // The demo handler is in urban management: a co-handler sees it, contact included.
     let handler = app.login_demo("handler").await;

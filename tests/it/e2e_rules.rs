@@ -132,14 +132,7 @@ async fn a_dispatcher_rejects_a_dispute_and_the_lead_stays() {
     let dispatcher = app.login_demo("dispatcher").await;
     let handler = app.login_demo("handler").await; // city.urban-management
     let (no, _) = app.create(&valid_body()).await;
-    let (_, ticket) = dispatcher.get(&format!("/api/v1/tickets/{no}")).await;
-    let (status, done) = dispatcher
-        .post(
-            &format!("/api/v1/tickets/{no}/dispatch"),
-            &json!({ "lead": "city.urban-management", "co_handlers": [], "version": ticket["version"] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{done}");
+    dispatcher.dispatch_to(&no, "city.urban-management", &[]).await;
     let (status, filed) =
         handler.post(&format!("/api/v1/tickets/{no}/disputes"), &json!({ "reason": "路灯归住建部门管理" })).await;
     assert_eq!(status, 201, "{filed}");

@@ -4,21 +4,13 @@
 use crate::browser::{t, Browser};
 use crate::helpers::{spawn_app, valid_body};
 use fantoccini::key::Key;
-use serde_json::json;
 
 #[tokio::test]
 async fn a_handler_finds_its_request_in_the_worklist_and_disputes_it() {
     let app = spawn_app();
     let dispatcher = app.login_demo("dispatcher").await;
     let (no, _) = app.create(&valid_body()).await;
-    let (_, ticket) = dispatcher.get(&format!("/api/v1/tickets/{no}")).await;
-    let (status, done) = dispatcher
-        .post(
-            &format!("/api/v1/tickets/{no}/dispatch"),
-            &json!({ "lead": "city.urban-management", "co_handlers": [], "version": ticket["version"] }),
-        )
-        .await;
-    assert_eq!(status, 200, "{done}");
+    dispatcher.dispatch_to(&no, "city.urban-management", &[]).await;
 
     let b = Browser::phone().await;
     b.sign_in("handler").await; // city.urban-management

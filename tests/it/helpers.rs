@@ -165,6 +165,22 @@ impl Staff {
         status_json_or_null(self.request(reqwest::Method::DELETE, path).send().await.unwrap()).await
     }
 
+    /// The ticket's current version, read as this member sees it.
+    pub async fn version_of(&self, no: &str) -> i64 {
+        let (status, t) = self.get(&format!("/api/v1/tickets/{no}")).await;
+        assert_eq!(status, 200, "{t}");
+        t["version"].as_i64().unwrap()
+    }
+
+    /// Dispatch (or re-dispatch) whatever intake did with it; answers the dispatch body.
+    pub async fn dispatch_to(&self, no: &str, lead: &str, co_handlers: &[&str]) -> Value {
+        let version = self.version_of(no).await;
+        let body = json!({ "lead": lead, "co_handlers": co_handlers, "version": version });
+        let (status, done) = self.post(&format!("/api/v1/tickets/{no}/dispatch"), &body).await;
+        assert_eq!(status, 200, "{done}");
+        done
+    }
+
     /// Create a staff member with a random name; returns (username, id).
     pub async fn create_staff(&self, role: &str, department: Option<&str>, password: &str) -> (String, String) {
         let username = format!("t{}", unique_key().replace(['-', '_'], "").chars().rev().take(20).collect::<String>());

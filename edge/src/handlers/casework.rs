@@ -1,10 +1,10 @@
 //! The dispatcher's casework before and around dispatch: duplicate candidates and merging,
 //! unreasonable requests (a supervisor confirms), and consultation with departments.
 
-use super::respond;
+use super::{respond, tracking_no};
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{json, json_input, parse_json, percent_decode};
+use crate::http::{json, json_input, parse_json};
 use crate::intake;
 use crate::store::Store;
 use serde::de::DeserializeOwned;
@@ -13,7 +13,7 @@ use shared::duplicates::{candidates, cells_near, merge_plan, Candidate, MergeRef
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::ids::TrackingNo;
 use shared::review::{Consultation, ConsultationInput, Unreasonable, UnreasonableInput};
-use shared::staff_view::ticket_scope;
+use shared::staff_view::{ticket_scope, StaffTicketSummary, TicketDepartment};
 use shared::status::{transition, Action, Status};
 use shared::ticket::{EventKind, Ticket, TicketEvent};
 use worker::{Request, Response, Result, RouteContext};
@@ -31,23 +31,29 @@ pub(crate) fn invalid(field: &str, code: FieldErrorCode, message: impl Into<Stri
     ApiError::Invalid(errors)
 }
 
-pub(crate) fn tracking_no(ctx: &RouteContext<AppState>) -> std::result::Result<TrackingNo, ApiError> {
-    ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)
+/// A ticket named in the path that the caller may see.
+pub(crate) struct Scoped {
+    pub no: TrackingNo,
+    pub summary: StaffTicketSummary,
+    pub departments: Vec<TicketDepartment>,
+    pub ticket: Ticket,
+    pub events: Vec<TicketEvent>,
 }
 
-/// The ticket named in the path, with its trail; 404 when missing or out of the caller's scope.
+/// The ticket named in the path, with its departments and trail; 404 when missing or out of
+/// the caller's scope (its existence is not the caller's business).
 pub(crate) async fn scoped_ticket(
     ctx: &RouteContext<AppState>,
     store: &Store,
-) -> std::result::Result<(TrackingNo, Ticket, Vec<TicketEvent>), ApiError> {
+) -> std::result::Result<Scoped, ApiError> {
     let no = tracking_no(ctx)?;
     let principal = ctx.data.principal()?;
-    let (_, departments) = store.staff_ticket(&no).await?.ok_or(ApiError::NotFound)?;
+    let (summary, departments) = store.staff_ticket(&no).await?.ok_or(ApiError::NotFound)?;
     if !ticket_scope(principal.user.role, principal.user.department.as_deref()).admits(&departments) {
         return Err(ApiError::NotFound);
     }
     let (ticket, _, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
-    Ok((no, ticket, events))
+    Ok(Scoped { no, summary, departments, ticket, events })
 }
 
 /// A body with an optional `version` beside the fields of `T`.
@@ -85,7 +91,7 @@ pub async fn duplicates(_req: Request, ctx: RouteContext<AppState>) -> Result<Re
     respond(
         async {
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
-            let (_, ticket, _) = scoped_ticket(&ctx, &store).await?;
+            let Scoped { ticket, .. } = scoped_ticket(&ctx, &store).await?;
             let settings = intake::load(&store, &ctx.env).await?.casework.duplicates.clone();
             let window = chrono::Duration::days(i64::from(settings.days));
             let cells = ticket.point.map(|p| cells_near(p, settings.radius_m));
@@ -132,7 +138,7 @@ pub async fn merge(mut req: Request, ctx: RouteContext<AppState>) -> Result<Resp
 async fn merge_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome {
     let (input, version): (MergeInput, _) = versioned(req).await?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
-    let (no, duplicate, _) = scoped_ticket(ctx, &store).await?;
+    let Scoped { no, ticket: duplicate, .. } = scoped_ticket(ctx, &store).await?;
     let master_no = input
         .master
         .as_deref()
@@ -148,23 +154,20 @@ async fn merge_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome
     if version.is_some_and(|v| v != duplicate.version) {
         return Err(stale());
     }
-    let plan = merge_plan(&store.merge_side(&master.id).await?, &store.merge_side(&duplicate.id).await?).map_err(
-        |refusal| {
-            let message = match refusal {
-                MergeRefusal::SameTicket => "a request cannot be merged into itself".to_owned(),
-                MergeRefusal::AlreadyDuplicate { .. } => "this request is already merged into another".to_owned(),
-                MergeRefusal::MasterIsDuplicate { .. } => {
-                    "that request is itself merged; merge into its master".to_owned()
-                }
-            };
-            invalid("master", FieldErrorCode::OutOfRange, message)
-        },
-    )?;
+    let master_side = store.merge_side(&master.id).await?;
+    let plan = merge_plan(&master_side, &store.merge_side(&duplicate.id).await?).map_err(|refusal| {
+        let message = match refusal {
+            MergeRefusal::SameTicket => "a request cannot be merged into itself".to_owned(),
+            MergeRefusal::AlreadyDuplicate { .. } => "this request is already merged into another".to_owned(),
+            MergeRefusal::MasterIsDuplicate { .. } => "that request is itself merged; merge into its master".to_owned(),
+        };
+        invalid("master", FieldErrorCode::OutOfRange, message)
+    })?;
     let to = transition(duplicate.status, Action::MergeInto).map_err(|e| ApiError::Conflict(e.to_string()))?;
     let principal = ctx.data.principal()?;
     let audit =
         ctx.data.audit("ticket_merged", Some(no.as_str().to_owned()), value!({ "master": master_no, "plan": plan }));
-    let repeat_count = store.merge_side(&master.id).await?.duplicates + 1;
+    let repeat_count = master_side.duplicates + 1;
     let actor = principal.actor();
     let on_duplicate = [
         event(audit.at, EventKind::StatusChanged { from: duplicate.status, to }, actor.clone(), true),
@@ -193,7 +196,7 @@ pub async fn propose_unreasonable(mut req: Request, ctx: RouteContext<AppState>)
             let (input, version): (UnreasonableInput, _) = versioned(&mut req).await?;
             let proposal = Unreasonable::parse(&input).map_err(ApiError::Invalid)?;
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
-            let (no, ticket, _) = scoped_ticket(&ctx, &store).await?;
+            let Scoped { no, ticket, .. } = scoped_ticket(&ctx, &store).await?;
             if version.is_some_and(|v| v != ticket.version) {
                 return Err(stale());
             }
@@ -257,7 +260,7 @@ pub async fn decide_unreasonable(mut req: Request, ctx: RouteContext<AppState>) 
                 None => return Err(invalid("decision", FieldErrorCode::Required, "confirm or reject")),
             };
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
-            let (no, ticket, _) = scoped_ticket(&ctx, &store).await?;
+            let Scoped { no, ticket, .. } = scoped_ticket(&ctx, &store).await?;
             if store.unreasonable_of(&ticket.id).await?.as_deref() != Some("proposed") {
                 return Err(ApiError::Conflict("nothing is proposed for this request".into()));
             }
@@ -329,7 +332,7 @@ pub async fn consult(mut req: Request, ctx: RouteContext<AppState>) -> Result<Re
             let intake = intake::load(&store, &ctx.env).await?;
             let consultation =
                 Consultation::parse(&input, &|d| intake.department_exists(d)).map_err(ApiError::Invalid)?;
-            let (no, ticket, _) = scoped_ticket(&ctx, &store).await?;
+            let Scoped { no, ticket, .. } = scoped_ticket(&ctx, &store).await?;
             let audit = ctx.data.audit(
                 "consultation_opened",
                 Some(no.as_str().to_owned()),

@@ -3,7 +3,7 @@
 use super::respond;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{json, json_input, percent_decode};
+use crate::http::{json, json_input};
 use crate::intake::{self, Intake};
 use crate::store::{DispatchWrite, Store};
 use shared::catalogue::CategoryCode;
@@ -73,8 +73,7 @@ pub async fn dispatch(mut req: Request, ctx: RouteContext<AppState>) -> Result<R
 }
 
 async fn dispatch_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
-    let no =
-        ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)?;
+    let no = super::tracking_no(ctx)?;
     let input: DispatchInput = json_input(req, BODY_LIMIT).await?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let (ticket, _, _) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;

@@ -2,7 +2,7 @@
 //! window; a dispatcher or supervisor upholds (re-dispatch) or rejects. And the street
 //! whistle (街乡吹哨、部门报到): a street office summons departments, each reports in time.
 
-use super::casework::{invalid, scoped_ticket, BODY_LIMIT};
+use super::casework::{invalid, scoped_ticket, Scoped, BODY_LIMIT};
 use super::dispatch::{apply, Cause};
 use super::respond;
 use crate::config::{AppState, DB_BINDING};
@@ -35,8 +35,7 @@ pub async fn file(mut req: Request, ctx: RouteContext<AppState>) -> Result<Respo
             let dispute = Dispute::parse(&input).map_err(ApiError::Invalid)?;
             let department = own_department(&ctx)?;
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
-            let (no, ticket, events) = scoped_ticket(&ctx, &store).await?;
-            let (_, departments) = store.staff_ticket(&no).await?.ok_or(ApiError::NotFound)?;
+            let Scoped { no, ticket, events, departments, .. } = scoped_ticket(&ctx, &store).await?;
             let is_lead = departments.iter().any(|d| d.department == department && d.part == Part::Lead);
             let dispatched_at = events
                 .iter()
@@ -90,7 +89,7 @@ pub async fn decide(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
         async {
             let input: DecisionInput = json_input(&mut req, BODY_LIMIT).await?;
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
-            let (no, ticket, _) = scoped_ticket(&ctx, &store).await?;
+            let Scoped { no, ticket, .. } = scoped_ticket(&ctx, &store).await?;
             let dispute = store
                 .open_dispute(&ticket.id)
                 .await?
@@ -164,7 +163,7 @@ pub async fn whistle(mut req: Request, ctx: RouteContext<AppState>) -> Result<Re
             }
             let whistle =
                 Whistle::parse(&input, &department, &|d| intake.department_exists(d)).map_err(ApiError::Invalid)?;
-            let (no, ticket, _) = scoped_ticket(&ctx, &store).await?;
+            let Scoped { no, ticket, .. } = scoped_ticket(&ctx, &store).await?;
             let audit = ctx.data.audit(
                 "whistle_blown",
                 Some(no.as_str().to_owned()),
@@ -189,7 +188,7 @@ pub async fn report(_req: Request, ctx: RouteContext<AppState>) -> Result<Respon
         async {
             let department = own_department(&ctx)?;
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
-            let no = super::casework::tracking_no(&ctx)?;
+            let no = super::tracking_no(&ctx)?;
             let (ticket, _, _) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
             let audit =
                 ctx.data.audit("whistle_reported", Some(no.as_str().to_owned()), value!({ "department": department }));

@@ -17,6 +17,15 @@ pub mod triage;
 use crate::error::ApiError;
 use worker::{Response, Result};
 
+/// The tracking number in the route (`:tracking_no`, percent-encoded); 404 when it is not one.
+pub(crate) fn tracking_no(
+    ctx: &worker::RouteContext<crate::config::AppState>,
+) -> std::result::Result<shared::ids::TrackingNo, ApiError> {
+    ctx.param("tracking_no")
+        .and_then(|raw| shared::ids::TrackingNo::parse(&crate::http::percent_decode(raw)))
+        .ok_or(ApiError::NotFound)
+}
+
 /// Turn a handler's typed outcome into the response the router expects.
 pub fn respond(outcome: std::result::Result<Response, ApiError>) -> Result<Response> {
     Ok(outcome.unwrap_or_else(ApiError::into_response))

@@ -4,7 +4,7 @@ use super::respond;
 use crate::clock;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{header, json, parse_json, percent_decode, read_json_body};
+use crate::http::{header, json, parse_json, read_json_body};
 use crate::intake;
 use crate::store::{DispatchWrite, IdempotentHit, InsertOutcome, Store};
 use shared::api::{IDEMPOTENCY_KEY_HEADER, MAX_BODY_BYTES};
@@ -168,8 +168,7 @@ fn presented_token(req: &Request) -> std::result::Result<Option<AccessToken>, Ap
 }
 
 async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
-    let no =
-        ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)?;
+    let no = super::tracking_no(ctx)?;
     let token = presented_token(req)?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let (ticket, token_hash, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;

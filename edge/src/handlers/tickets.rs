@@ -1,10 +1,11 @@
 //! Tickets for staff: a list within the caller's scope and one whole ticket. A ticket out
 //! of scope answers 404, as if it did not exist: its existence is not the caller's business.
 
+use super::casework::{scoped_ticket, Scoped};
 use super::respond;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{json, percent_decode, query_param};
+use crate::http::{json, query_param};
 use crate::store::{Store, TicketQuery};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::ids::TrackingNo;
@@ -56,14 +57,8 @@ pub async fn detail(_req: Request, ctx: RouteContext<AppState>) -> Result<Respon
 
 async fn detail_inner(ctx: &RouteContext<AppState>) -> Outcome {
     let principal = ctx.data.principal()?;
-    let no =
-        ctx.param("tracking_no").and_then(|raw| TrackingNo::parse(&percent_decode(raw))).ok_or(ApiError::NotFound)?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
-    let (summary, departments) = store.staff_ticket(&no).await?.ok_or(ApiError::NotFound)?;
-    if !ticket_scope(principal.user.role, principal.user.department.as_deref()).admits(&departments) {
-        return Err(ApiError::NotFound);
-    }
-    let (ticket, _, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
+    let Scoped { summary, departments, ticket, events, .. } = scoped_ticket(ctx, &store).await?;
     let detail = StaffTicketDetail {
         summary,
         description: ticket.description,

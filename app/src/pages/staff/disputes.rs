@@ -3,7 +3,8 @@
 //! request moves to a new lead at once) or rejects it with a reason the department reads.
 //! Below, how often each department has had requests taken away from it.
 
-use super::rules::{focus_soon, fold_indexed, load_names, when, DeptChecks, Names};
+use super::dispatch::parts::{focus_soon, fold_indexed, load_lookups, DepartmentChecks, Lookups};
+use super::rules::when;
 use crate::api::ApiError;
 use crate::app::page_title;
 use crate::components::error_summary::ErrorSummary;
@@ -29,7 +30,7 @@ pub fn DisputesPage() -> impl IntoView {
     page_title(move || i18n.t("disputes.heading").to_owned());
     let list: Disputes = LocalResource::new(dispatch_api::disputes);
     let counts: Counts = LocalResource::new(dispatch_api::redispatches);
-    let names = LocalResource::new(load_names);
+    let names = LocalResource::new(load_lookups);
     let chosen = RwSignal::new(None::<OpenDispute>);
     // (tracking number, upheld)
     let decided = RwSignal::new(None::<(String, bool)>);
@@ -72,7 +73,7 @@ pub fn DisputesPage() -> impl IntoView {
 
 fn dispute_card(
     d: OpenDispute,
-    names: &Names,
+    names: &Lookups,
     choose: impl Fn(OpenDispute) + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let i18n = use_i18n();
@@ -108,7 +109,7 @@ fn dispute_card(
 #[component]
 fn DecisionForm(
     dispute: OpenDispute,
-    names: LocalResource<Names>,
+    names: LocalResource<Lookups>,
     chosen: RwSignal<Option<OpenDispute>>,
     decided: RwSignal<Option<(String, bool)>>,
     list: Disputes,
@@ -181,7 +182,7 @@ fn DecisionForm(
                 <h3 id="uphold-heading">{i18n.tr("disputes.uphold.heading")}</h3>
                 <SelectField id="decision-lead" label=i18n.tr("field.new_lead") options=leads value=new_lead
                     error=errors.field("new_lead")/>
-                <DeptChecks id="decision-co" legend=i18n.tr("field.co_handlers") options=co_options chosen=co_handlers
+                <DepartmentChecks id="decision-co" legend=i18n.tr("field.co_handlers") options=co_options chosen=co_handlers
                     error=errors.field("co_handlers")/>
                 <button type="submit" id="uphold-dispute" class="button button--warning" disabled=move || busy.get()>
                     {i18n.tr("disputes.uphold")}
@@ -204,7 +205,7 @@ fn DecisionForm(
 }
 
 #[component]
-fn RedispatchCounts(counts: Counts, names: LocalResource<Names>) -> impl IntoView {
+fn RedispatchCounts(counts: Counts, names: LocalResource<Lookups>) -> impl IntoView {
     let i18n = use_i18n();
     let body = move || {
         counts.get().map(|result| match result {

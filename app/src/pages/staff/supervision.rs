@@ -135,7 +135,7 @@ fn proposal_card(
 fn LateWhistles() -> impl IntoView {
     let i18n = use_i18n();
     let list = LocalResource::new(dispatch_api::late_whistles);
-    let names = LocalResource::new(super::rules::load_names);
+    let names = LocalResource::new(super::dispatch::parts::load_lookups);
     let body = move || {
         list.get().map(|result| match result {
             Ok(rows) if rows.is_empty() => view! { <p id="whistle-table">{i18n.tr("whistles.none")}</p> }.into_any(),

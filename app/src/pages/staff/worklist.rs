@@ -3,7 +3,7 @@
 //! request: dispute it when their department is the lead (首接负责: within the window only),
 //! and report in when a street office has summoned their department (吹哨报到).
 
-use super::rules::{focus_soon, load_names, Names};
+use super::dispatch::parts::{focus_soon, load_lookups, Lookups};
 use crate::api::ApiError;
 use crate::app::page_title;
 use crate::components::error_summary::ErrorSummary;
@@ -31,7 +31,7 @@ pub fn WorklistPage() -> impl IntoView {
     let i18n = use_i18n();
     page_title(move || i18n.t("worklist.heading").to_owned());
     let list = LocalResource::new(dispatch_api::worklist);
-    let names = LocalResource::new(load_names);
+    let names = LocalResource::new(load_lookups);
     let body = move || {
         list.get().map(|result| match result {
             Ok(tickets) if tickets.is_empty() => view! { <p id="work-list">{i18n.tr("worklist.none")}</p> }.into_any(),
@@ -54,7 +54,7 @@ pub fn WorklistPage() -> impl IntoView {
     }
 }
 
-fn work_card(t: StaffTicketSummary, names: &Names) -> impl IntoView {
+fn work_card(t: StaffTicketSummary, names: &Lookups) -> impl IntoView {
     let i18n = use_i18n();
     let no = t.tracking_no.clone();
     let lead = t.lead.as_deref().map(|l| names.department(l)).unwrap_or_default();
@@ -101,7 +101,7 @@ pub fn dispute_pending(events: &[TicketEvent], department: &str) -> bool {
     open
 }
 
-fn event_text(lang: Lang, names: &Names, kind: &EventKind) -> String {
+fn event_text(lang: Lang, names: &Lookups, kind: &EventKind) -> String {
     match kind {
         EventKind::StatusChanged { from, to } => lang.fill(
             "worklist.event.status",
@@ -141,7 +141,7 @@ pub fn WorkTicketPage() -> impl IntoView {
     let params = use_params_map();
     let no = Memo::new(move |_| params.with(|p| p.get("no")).unwrap_or_default());
     let ticket: Detail = LocalResource::new(move || dispatch_api::ticket(no.get()));
-    let names = LocalResource::new(load_names);
+    let names = LocalResource::new(load_lookups);
     let staff = use_staff();
     let mine = Signal::derive(move || staff.0.with(|u| u.as_ref().and_then(|u| u.department.clone())));
     // Outside the ticket's view, which is drawn again when the ticket reloads.
@@ -183,7 +183,7 @@ pub fn WorkTicketPage() -> impl IntoView {
 }
 
 #[component]
-fn TicketFacts(detail: StaffTicketDetail, names: Names) -> impl IntoView {
+fn TicketFacts(detail: StaffTicketDetail, names: Lookups) -> impl IntoView {
     let i18n = use_i18n();
     let s = detail.summary;
     let departments = detail
@@ -213,7 +213,7 @@ fn TicketFacts(detail: StaffTicketDetail, names: Names) -> impl IntoView {
 }
 
 #[component]
-fn EventList(events: Vec<TicketEvent>, names: Names) -> impl IntoView {
+fn EventList(events: Vec<TicketEvent>, names: Lookups) -> impl IntoView {
     let i18n = use_i18n();
     let items = events
         .into_iter()

@@ -15,14 +15,14 @@ use shared::dispatch::StoredSuggestion;
 use shared::error::{ApiErrorBody, ErrorCode, FieldErrorCode, FieldErrors};
 use shared::org::Department;
 use shared::rules::Resolution;
-use std::collections::HashMap;
 use std::sync::Arc;
 
 /// Departments and areas by code, for showing names instead of codes.
 #[derive(Debug, Clone, Default)]
 pub struct Lookups {
     pub departments: Arc<Vec<Department>>,
-    areas: Arc<HashMap<String, String>>,
+    /// (code, name) in the order the API lists them: districts, then their streets.
+    areas: Arc<Vec<(String, String)>>,
 }
 
 impl Lookups {
@@ -36,10 +36,15 @@ impl Lookups {
     }
 
     pub fn area(&self, code: &str) -> String {
-        self.areas.get(code).cloned().unwrap_or_else(|| code.to_owned())
+        self.areas.iter().find(|(c, _)| c == code).map_or_else(|| code.to_owned(), |(_, n)| n.clone())
     }
 
-    /// Active departments as (code, name), in the organisation's order.
+    /// Areas as (code, name) choices, in the API's order.
+    pub fn area_choices(&self) -> impl Iterator<Item = (String, String)> + '_ {
+        self.areas.iter().cloned()
+    }
+
+    /// Active departments as (code, name), in the organisation's order, without `except`.
     pub fn active(&self, except: &str) -> Vec<(String, String)> {
         self.departments
             .iter()

@@ -3,7 +3,7 @@
 use super::*;
 
 #[component]
-pub(super) fn RuleList(rules: Rules, coverage: CoverageResource, names: LocalResource<Names>) -> impl IntoView {
+pub(super) fn RuleList(rules: Rules, coverage: CoverageResource, names: LocalResource<Lookups>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_staff();
     let setup = use_setup();

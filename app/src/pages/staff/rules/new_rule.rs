@@ -11,7 +11,7 @@ const RULE_CONTROLS: &[(&str, &str)] = &[
 ];
 
 #[component]
-pub(super) fn NewRule(rules: Rules, coverage: CoverageResource, names: LocalResource<Names>) -> impl IntoView {
+pub(super) fn NewRule(rules: Rules, coverage: CoverageResource, names: LocalResource<Lookups>) -> impl IntoView {
     let i18n = use_i18n();
     let setup = use_setup();
     let [category, area, kind, lead]: [RwSignal<String>; 4] = std::array::from_fn(|_| RwSignal::new(String::new()));
@@ -21,7 +21,7 @@ pub(super) fn NewRule(rules: Rules, coverage: CoverageResource, names: LocalReso
     let busy = RwSignal::new(false);
     let areas = Signal::derive(move || {
         let mut options = vec![(String::new(), i18n.lang().text("rules.any_area"))];
-        options.extend(names.get().unwrap_or_default().areas.iter().cloned());
+        options.extend(names.get().unwrap_or_default().area_choices());
         options
     });
     let kinds = Signal::derive(move || {
@@ -101,7 +101,7 @@ pub(super) fn NewRule(rules: Rules, coverage: CoverageResource, names: LocalReso
                 <SelectField id="rule-area" label=i18n.tr("rules.field.area") options=areas value=area error=errors.field("area")/>
                 <SelectField id="rule-kind" label=i18n.tr("rules.field.kind") options=kinds value=kind error=errors.field("kind")/>
                 <SelectField id="rule-lead" label=i18n.tr("field.lead") options=leads value=lead error=errors.field("lead")/>
-                <DeptChecks id="rule-co" legend=i18n.tr("field.co_handlers") options=co_options chosen=co_handlers
+                <DepartmentChecks id="rule-co" legend=i18n.tr("field.co_handlers") options=co_options chosen=co_handlers
                     error=errors.field("co_handlers")/>
                 <button type="submit" id="create-rule" class="button" disabled=move || busy.get()>{i18n.tr("rules.create")}</button>
             </form>

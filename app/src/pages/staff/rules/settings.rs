@@ -4,7 +4,7 @@ use super::*;
 
 /// The casework settings and the coordinators: a form for admins, facts for everyone else.
 #[component]
-pub(super) fn Settings(names: LocalResource<Names>) -> impl IntoView {
+pub(super) fn Settings(names: LocalResource<Lookups>) -> impl IntoView {
     let i18n = use_i18n();
     let session = use_staff();
     let casework = LocalResource::new(dispatch_api::casework_settings);
@@ -135,10 +135,7 @@ fn CaseworkForm(settings: CaseworkSettings) -> impl IntoView {
         });
     };
     view! {
-        <div id="casework-status" role="status" tabindex="-1"
-            class:notice=move || saved.get() class:notice--success=move || saved.get()>
-            {move || saved.get().then(|| i18n.t("rules.settings_saved"))}
-        </div>
+        <SavedStatus id="casework-status" saved/>
         <ErrorSummary items=errors.summary(CASEWORK_CONTROLS) attempt=errors.attempt/>
         <form class="form" novalidate on:submit=on_submit>
             <TextField id="set-window" label=i18n.tr("field.dispute_window_hours") hint=i18n.tr("rules.window.hint")
@@ -161,7 +158,7 @@ fn CaseworkForm(settings: CaseworkSettings) -> impl IntoView {
 const COORDINATOR_CONTROLS: &[(&str, &str)] = &[("enterprise", "set-enterprise"), ("citizen", "set-citizen")];
 
 #[component]
-fn CoordinatorsForm(current: Coordinators, names: LocalResource<Names>) -> impl IntoView {
+fn CoordinatorsForm(current: Coordinators, names: LocalResource<Lookups>) -> impl IntoView {
     let i18n = use_i18n();
     let enterprise = RwSignal::new(current.enterprise.unwrap_or_default());
     let citizen = RwSignal::new(current.citizen.unwrap_or_default());
@@ -194,10 +191,7 @@ fn CoordinatorsForm(current: Coordinators, names: LocalResource<Names>) -> impl 
         });
     };
     view! {
-        <div id="coordinators-status" role="status" tabindex="-1"
-            class:notice=move || saved.get() class:notice--success=move || saved.get()>
-            {move || saved.get().then(|| i18n.t("rules.settings_saved"))}
-        </div>
+        <SavedStatus id="coordinators-status" saved/>
         <ErrorSummary items=errors.summary(COORDINATOR_CONTROLS) attempt=errors.attempt/>
         <form class="form" novalidate on:submit=on_submit>
             <SelectField id="set-enterprise" label=i18n.tr("field.enterprise") options value=enterprise
@@ -207,5 +201,17 @@ fn CoordinatorsForm(current: Coordinators, names: LocalResource<Names>) -> impl 
                 {i18n.tr("rules.save_coordinators")}
             </button>
         </form>
+    }
+}
+
+/// "Saved", announced where focus moves after a successful save; empty until then.
+#[component]
+fn SavedStatus(id: &'static str, saved: RwSignal<bool>) -> impl IntoView {
+    let i18n = use_i18n();
+    view! {
+        <div id=id role="status" tabindex="-1"
+            class:notice=move || saved.get() class:notice--success=move || saved.get()>
+            {move || saved.get().then(|| i18n.t("rules.settings_saved"))}
+        </div>
     }
 }
