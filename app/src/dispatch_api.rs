@@ -73,10 +73,18 @@ pub struct Merged {
     pub repeat_count: u32,
 }
 
-/// Merge `duplicate` into `master`: the duplicate closes and follows the master.
+/// Merge `duplicate` into `master`: the duplicate closes and follows the master. Without a
+/// version (a candidate the dispatcher did not open) the merge applies to whatever it is now.
 pub async fn merge(duplicate: String, master: String, version: Option<i64>) -> Result<Merged, ApiError> {
-    let body = json!({ "master": master, "version": version });
-    decode(&send("POST", &format!("/api/v1/tickets/{duplicate}/merge"), body).await?)
+    let path = format!("/api/v1/tickets/{duplicate}/merge");
+    match version {
+        Some(version) => decode(&send("POST", &path, json!({ "master": master, "version": version })).await?),
+        None => {
+            let csrf = dom::session_get(CSRF_KEY).unwrap_or_default();
+            let headers = [("X-CSRF-Token", csrf.as_str()), ("If-Match", "*")];
+            decode(&call("POST", &path, &headers, Some(json!({ "master": master }).to_string())).await?)
+        }
+    }
 }
 
 pub async fn propose_unreasonable(

@@ -240,14 +240,14 @@ mod tests {
     fn both_views_read_back_exactly_as_the_shared_types_wrote_them() {
         let (t, events) = ticket_and_events();
         round_trip(TicketView::Public(public_view(&t, &events, Catalogue::builtin())));
-        round_trip(TicketView::Private(private_view(&t, &events, Catalogue::builtin())));
+        round_trip(TicketView::Private(private_view(&t, &events, Catalogue::builtin(), &Default::default())));
 
         let mut anonymous = t.clone();
         anonymous.anonymous = true;
         anonymous.contact = None;
         anonymous.point = None;
         anonymous.address = None;
-        round_trip(TicketView::Private(private_view(&anonymous, &events, Catalogue::builtin())));
+        round_trip(TicketView::Private(private_view(&anonymous, &events, Catalogue::builtin(), &Default::default())));
         round_trip(TicketView::Public(public_view(&anonymous, &[], Catalogue::builtin())));
     }
 

@@ -12,3 +12,8 @@ pub fn random_16() -> Result<[u8; 16], getrandom::Error> {
     getrandom::getrandom(&mut bytes)?;
     Ok(bytes)
 }
+
+/// A random id (32 hex digits) for outbox messages and webhook deliveries.
+pub fn random_id() -> Result<String, getrandom::Error> {
+    Ok(random_16()?.iter().map(|b| format!("{b:02x}")).collect())
+}

@@ -22,6 +22,8 @@ pub struct AppState {
     pub principal: Option<crate::auth::Principal>,
     /// The caller's address, for the audit trail and throttling.
     pub ip: String,
+    /// Development stacks may run scheduled jobs at a chosen time (tests of the ladder).
+    pub clock_override: bool,
 }
 
 fn text(env: &Env, name: &str) -> Option<String> {
@@ -52,6 +54,7 @@ impl AppState {
             bootstrap_secret: text(env, "BOOTSTRAP_SECRET").filter(|s| s.len() >= 16),
             principal: None,
             ip: String::new(),
+            clock_override: text(env, "HUIYIN_ENV").as_deref() == Some("development"),
         })
     }
 

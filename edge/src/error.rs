@@ -6,19 +6,42 @@ use worker::Response;
 #[derive(Debug)]
 pub enum ApiError {
     UnsupportedMediaType,
-    PayloadTooLarge { limit: usize },
-    Malformed { field: Option<String>, message: String },
-    MissingHeader { header: &'static str },
-    BadHeader { header: &'static str, message: &'static str },
+    PayloadTooLarge {
+        limit: usize,
+    },
+    Malformed {
+        field: Option<String>,
+        message: String,
+    },
+    MissingHeader {
+        header: &'static str,
+    },
+    BadHeader {
+        header: &'static str,
+        message: &'static str,
+    },
     Invalid(FieldErrors),
     IdempotencyKeyReused,
     Conflict(String),
+    /// `If-Match` names an older version of the ticket.
+    Stale {
+        current: i64,
+    },
+    /// A change without `If-Match`.
+    VersionRequired,
+    /// The reply has quality warnings and no override reason.
+    ReplyQuality {
+        warnings: Vec<String>,
+        details: Vec<String>,
+    },
     NotFound,
     InvalidToken,
     Unauthenticated,
     Forbidden,
     CsrfRejected,
-    TooManyAttempts { retry_after: i64 },
+    TooManyAttempts {
+        retry_after: i64,
+    },
     MethodNotAllowed,
     Misconfigured(String),
     Store(String),
@@ -65,6 +88,30 @@ impl ApiError {
                 "this Idempotency-Key was already used with a different body",
             ),
             Conflict(message) => ApiErrorBody::new(ErrorCode::Conflict, message.clone()),
+            Stale { current } => ApiErrorBody::new(
+                ErrorCode::PreconditionFailed,
+                format!("the request changed since you opened it (now version {current}); reload it"),
+            ),
+            VersionRequired => {
+                let mut fields = FieldErrors::new();
+                fields.add("If-Match", FieldErrorCode::Required, "send the version you saw as If-Match");
+                ApiErrorBody::with_fields(
+                    ErrorCode::PreconditionRequired,
+                    "say which version you changed: send If-Match with the ETag you read",
+                    fields,
+                )
+            }
+            ReplyQuality { warnings, details } => {
+                let mut fields = FieldErrors::new();
+                fields.add(
+                    "override_reason",
+                    FieldErrorCode::Required,
+                    "the reply has warnings: improve it, or give a reason to send it as it is",
+                );
+                let mut body = ApiErrorBody::with_fields(ErrorCode::ReplyQuality, details.join("; "), fields);
+                body.warnings = warnings.clone();
+                body
+            }
             NotFound => ApiErrorBody::new(ErrorCode::NotFound, "nothing is here; check the number"),
             InvalidToken => ApiErrorBody::new(ErrorCode::InvalidToken, "the access token does not match this request"),
             Unauthenticated => ApiErrorBody::new(ErrorCode::Unauthenticated, "sign in first"),

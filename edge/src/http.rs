@@ -90,3 +90,37 @@ pub fn with_header(mut response: Response, name: &str, value: &str) -> worker::R
 pub fn query_param(req: &Request, name: &str) -> Option<String> {
     req.url().ok().and_then(|u| u.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned()))
 }
+
+/// The entity tag of a ticket version, as `GET` sends it and `If-Match` returns it.
+pub fn etag(version: i64) -> String {
+    format!("\"{version}\"")
+}
+
+/// A JSON answer about a ticket, tagged with the version it is now at.
+pub fn json_tagged<T: Serialize>(status: u16, body: &T, version: i64) -> worker::Result<Response> {
+    let mut response = json(status, body)?;
+    response.headers_mut().set("ETag", &etag(version))?;
+    Ok(response)
+}
+
+/// The version a change was made against: `If-Match` (an ETag from a read), or for older
+/// clients a `version` in the body. Neither → 428; another version → 412.
+pub fn expect_version(req: &Request, body_version: Option<i64>, current: i64) -> Result<(), ApiError> {
+    let header = header(req, "If-Match");
+    let claimed = match header.as_deref().map(str::trim) {
+        Some("*") => Some(current),
+        Some(raw) => {
+            let raw = raw.strip_prefix("W/").unwrap_or(raw).trim_matches('"');
+            Some(raw.parse::<i64>().map_err(|_| ApiError::BadHeader {
+                header: "If-Match",
+                message: "an ETag from a read of this ticket, like \"3\"",
+            })?)
+        }
+        None => body_version,
+    };
+    match claimed {
+        None => Err(ApiError::VersionRequired),
+        Some(v) if v == current => Ok(()),
+        Some(_) => Err(ApiError::Stale { current }),
+    }
+}

@@ -26,6 +26,7 @@ pub struct Intake {
     pub coordinators: Coordinators,
     pub casework: shared::settings::CaseworkSettings,
     pub model: Option<Model>,
+    pub clocks: crate::deadlines::Clocks,
 }
 
 thread_local! {
@@ -50,13 +51,19 @@ pub async fn load(store: &Store, env: &worker::Env) -> StoreResult<Rc<Intake>> {
         Ok(kv) => kv.get(MODEL_KEY).bytes().await.ok().flatten().and_then(|b| Model::from_bytes(&b).ok()),
         Err(_) => None,
     };
-    let settings = store.setting(SETTINGS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-    let coordinators =
-        store.setting(COORDINATORS_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
-    let casework = store.setting(CASEWORK_KEY).await?.and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let mut keys = vec![SETTINGS_KEY, COORDINATORS_KEY, CASEWORK_KEY];
+    keys.extend(crate::deadlines::Clocks::KEYS);
+    let mut values = store.settings(&keys).await?;
+    let clocks = crate::deadlines::Clocks::from_stored(values.split_off(3));
+    let mut values = values.into_iter();
+    let mut parsed = || values.next().flatten();
+    let settings = parsed().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let coordinators = parsed().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
+    let casework = parsed().and_then(|s| serde_json::from_str(&s).ok()).unwrap_or_default();
     let intake = Rc::new(Intake {
         coordinators,
         casework,
+        clocks,
         areas: store.areas().await?,
         rules: store.rules().await?.into_iter().map(|r| r.rule).collect(),
         departments: store.departments().await?,

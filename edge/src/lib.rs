@@ -6,12 +6,15 @@ mod clock;
 mod config;
 mod cron;
 mod crypto;
+mod deadlines;
+mod deliver;
 mod error;
 mod handlers;
 mod http;
 mod intake;
 mod routes;
 mod store;
+mod supervise;
 
 use worker::{event, Context, Env, Request, Response, Result, ScheduleContext, ScheduledEvent};
 
@@ -33,7 +36,7 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
 /// `GET /cdn-cgi/handler/scheduled?cron=…` (or `/__scheduled?cron=…` with `--test-scheduled`).
 #[event(scheduled)]
 async fn scheduled(event: ScheduledEvent, env: Env, _ctx: ScheduleContext) {
-    cron::run(&event.cron(), &env).await;
+    cron::run(&event.cron(), event.schedule(), &env).await;
 }
 
 /// Find the route in the policy table (deny by default) and enforce it before any handler runs.

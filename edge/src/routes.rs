@@ -3,8 +3,8 @@
 
 use crate::config::AppState;
 use crate::handlers::{
-    account, admin, areas, auth, casework, catalogue, coordinators, dispatch, disputes, import, requests, rules,
-    system, tickets, triage,
+    account, admin, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, follow_up, import,
+    jobs, notifications, requests, rules, supervision, system, tickets, triage, workbench,
 };
 use worker::Router;
 
@@ -66,5 +66,35 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .post_async("/api/v1/tickets/:tracking_no/whistle", disputes::whistle)
         .post_async("/api/v1/tickets/:tracking_no/whistle/report", disputes::report)
         .get_async("/api/v1/supervision/whistles", disputes::late_whistles)
+        .get_async("/api/v1/workbench/inbox", workbench::inbox)
+        .post_async("/api/v1/tickets/:tracking_no/accept", workbench::accept)
+        .post_async("/api/v1/tickets/:tracking_no/notes", workbench::note)
+        .post_async("/api/v1/tickets/:tracking_no/extensions", workbench::request_extension)
+        .post_async("/api/v1/tickets/:tracking_no/parts", workbench::part)
+        .post_async("/api/v1/tickets/:tracking_no/reply/check", workbench::check_reply)
+        .post_async("/api/v1/tickets/:tracking_no/reply", workbench::reply)
+        .post_async("/api/v1/tickets/:tracking_no/close", workbench::close)
+        .post_async("/api/v1/tickets/:tracking_no/reminders", supervision::phone_reminder)
+        .get_async("/api/v1/supervision/extensions", supervision::extensions)
+        .post_async("/api/v1/extensions/:id/decision", supervision::decide_extension)
+        .get_async("/api/v1/supervision/steps", supervision::steps)
+        .get_async("/api/v1/listed", supervision::listed)
+        .get_async("/api/v1/calendar", clocks::calendar)
+        .put_async("/api/v1/admin/calendar/:year", clocks::put_year)
+        .get_async("/api/v1/admin/settings/sla", clocks::get_sla)
+        .put_async("/api/v1/admin/settings/sla", clocks::put_sla)
+        .get_async("/api/v1/admin/settings/ladder", clocks::get_ladder)
+        .put_async("/api/v1/admin/settings/ladder", clocks::put_ladder)
+        .get_async("/api/v1/admin/settings/follow-up", clocks::get_follow_up)
+        .put_async("/api/v1/admin/settings/follow-up", clocks::put_follow_up)
+        .get_async("/api/v1/notifications", notifications::list)
+        .post_async("/api/v1/notifications/read", notifications::mark_read)
+        .put_async("/api/v1/admin/departments/:id/webhook", notifications::set_webhook)
+        .get_async("/api/v1/admin/outbox", notifications::outbox)
+        .post_async("/api/v1/admin/outbox/:id/retry", notifications::retry)
+        .post_async("/api/v1/admin/jobs/supervise", jobs::supervise)
+        .post_async("/api/v1/admin/jobs/deliver", jobs::deliver)
+        .post_async("/api/v1/requests/:tracking_no/reopen", follow_up::reopen)
+        .post_async("/api/v1/requests/:tracking_no/info", follow_up::add_info)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

@@ -32,10 +32,16 @@ pub enum ErrorCode {
     /// Too many failed sign-ins; try again later.
     TooManyAttempts,
     Internal,
+    /// The ticket changed since the caller read it: `If-Match` names an older version.
+    PreconditionFailed,
+    /// A change to a ticket must say which version it was made against (`If-Match`).
+    PreconditionRequired,
+    /// The reply failed the quality check and no override reason was given.
+    ReplyQuality,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 15] = [
+    pub const ALL: [ErrorCode; 18] = [
         ErrorCode::MalformedBody,
         ErrorCode::MissingHeader,
         ErrorCode::ValidationFailed,
@@ -51,6 +57,9 @@ impl ErrorCode {
         ErrorCode::CsrfRejected,
         ErrorCode::TooManyAttempts,
         ErrorCode::Internal,
+        ErrorCode::PreconditionFailed,
+        ErrorCode::PreconditionRequired,
+        ErrorCode::ReplyQuality,
     ];
 
     pub fn http_status(self) -> u16 {
@@ -64,7 +73,9 @@ impl ErrorCode {
             ErrorCode::Conflict => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
-            ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused => 422,
+            ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused | ErrorCode::ReplyQuality => 422,
+            ErrorCode::PreconditionFailed => 412,
+            ErrorCode::PreconditionRequired => 428,
             ErrorCode::Internal => 500,
         }
     }
@@ -86,6 +97,9 @@ impl ErrorCode {
             ErrorCode::CsrfRejected => "csrf_rejected",
             ErrorCode::TooManyAttempts => "too_many_attempts",
             ErrorCode::Internal => "internal",
+            ErrorCode::PreconditionFailed => "precondition_failed",
+            ErrorCode::PreconditionRequired => "precondition_required",
+            ErrorCode::ReplyQuality => "reply_quality",
         }
     }
 }
@@ -214,15 +228,18 @@ pub struct ApiErrorBody {
     pub message: String,
     #[serde(default)]
     pub fields: FieldErrors,
+    /// Wire codes of checks that failed without being a field error (the reply-quality check).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
 }
 
 impl ApiErrorBody {
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
-        Self { code, message: message.into(), fields: FieldErrors::new() }
+        Self { code, message: message.into(), fields: FieldErrors::new(), warnings: Vec::new() }
     }
 
     pub fn with_fields(code: ErrorCode, message: impl Into<String>, fields: FieldErrors) -> Self {
-        Self { code, message: message.into(), fields }
+        Self { code, message: message.into(), fields, warnings: Vec::new() }
     }
 }
 

@@ -177,6 +177,7 @@ impl ImportRow {
             created_at: self.created_at,
             updated_at,
             version: 1,
+            handling: crate::ticket::Handling::default(),
         };
         let event = TicketEvent {
             at: ticket.created_at,

@@ -12,6 +12,11 @@ pub fn public_text(text: &str) -> String {
     mask_digit_runs(&mask_emails(text))
 }
 
+/// Whether `text` holds an e-mail address (what `public_text` masks as one).
+pub fn contains_email(text: &str) -> bool {
+    split_keep(text).into_iter().any(looks_like_email)
+}
+
 fn mask_emails(text: &str) -> String {
     let mut out = Vec::new();
     for word in split_keep(text) {

@@ -106,6 +106,17 @@ pub struct StaffTicketDetail {
     pub events: Vec<TicketEvent>,
     /// For `If-Match`-style guarded changes.
     pub version: i64,
+    #[serde(default)]
+    pub handling: crate::ticket::Handling,
+    /// Co-handlers' parts and the lead's reply, oldest first.
+    #[serde(default)]
+    pub parts: Vec<crate::handling::PartView>,
+    #[serde(default)]
+    pub extensions: Vec<crate::handling::ExtensionView>,
+    #[serde(default)]
+    pub reminders: Vec<crate::handling::ReminderView>,
+    #[serde(default)]
+    pub steps: Vec<crate::handling::StepView>,
 }
 
 #[cfg(test)]

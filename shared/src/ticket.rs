@@ -26,6 +26,21 @@ pub struct Ticket {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub version: i64,
+    pub handling: Handling,
+}
+
+/// The clocks and counters of the department's work, set from dispatch on.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Handling {
+    pub response_due: Option<DateTime<Utc>>,
+    pub resolution_due: Option<DateTime<Utc>>,
+    pub accepted_at: Option<DateTime<Utc>>,
+    pub replied_at: Option<DateTime<Utc>>,
+    pub reopen_count: u32,
+    pub extension_days: u32,
+    /// 挂牌督办 since when, and why.
+    pub listed_at: Option<DateTime<Utc>>,
+    pub listed_reason: Option<String>,
 }
 
 impl Ticket {
@@ -53,6 +68,7 @@ impl Ticket {
             created_at: now,
             updated_at: now,
             version: 1,
+            handling: Handling::default(),
         }
     }
 }
@@ -126,6 +142,54 @@ pub enum EventKind {
     ReportedIn {
         department: String,
     },
+    // The department's work (承办).
+    /// Public progress notes use `Note` with `public: true`.
+    ExtensionRequested {
+        days: u32,
+        reason: String,
+    },
+    ExtensionDecided {
+        approved: bool,
+        days: u32,
+        resolution_due: Option<DateTime<Utc>>,
+    },
+    PartSubmitted {
+        department: String,
+    },
+    /// The lead's answer to the citizen (答复).
+    Replied {
+        text: String,
+        department_name: String,
+    },
+    /// The citizen was not satisfied; the reason is the reporter's own words (not public).
+    Reopened {
+        reason: String,
+    },
+    /// The reporter added something after the reply (not public).
+    InfoAdded {
+        text: String,
+    },
+    // The supervision ladder.
+    Urged {
+        reason: String,
+    },
+    Supervised {
+        reason: String,
+        due_at: Option<DateTime<Utc>>,
+    },
+    /// 挂牌督办: public.
+    Listed {
+        reason: String,
+    },
+    /// 提级办理: raised to a higher coordinator.
+    Escalated {
+        reason: String,
+        to: String,
+    },
+    PhoneReminder {
+        department: String,
+        outcome: String,
+    },
 }
 
 impl TicketEvent {
@@ -163,6 +227,19 @@ pub struct PublicTicketView {
     pub created_at: DateTime<Utc>,
     pub updated_at: DateTime<Utc>,
     pub timeline: Vec<TimelineEntry>,
+    /// When the department signed for it, and the dates promised from the SLA (working days).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub response_due: Option<DateTime<Utc>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolution_due: Option<DateTime<Utc>>,
+    /// Under listed supervision (挂牌督办).
+    #[serde(default)]
+    pub listed: bool,
+    /// A merged duplicate follows the request that carries the work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub master: Option<Box<PublicTicketView>>,
 }
 
 /// The same request as its reporter sees it with the private token.
@@ -179,6 +256,9 @@ pub struct PrivateTicketView {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<Contact>,
     pub anonymous: bool,
+    /// Until when the reporter may reopen the request or add information.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub follow_up_until: Option<DateTime<Utc>>,
 }
 
 /// Either view, as the client receives it.
@@ -217,16 +297,45 @@ pub fn public_view(ticket: &Ticket, events: &[TicketEvent], catalogue: &Catalogu
         timeline: events
             .iter()
             .filter(|e| e.public)
-            .map(|e| TimelineEntry { at: e.at, kind: e.kind.clone() })
+            .map(|e| TimelineEntry { at: e.at, kind: masked(&e.kind) })
             .collect(),
+        accepted_at: ticket.handling.accepted_at,
+        response_due: ticket.handling.response_due,
+        resolution_due: ticket.handling.resolution_due,
+        listed: ticket.handling.listed_at.is_some(),
+        master: None,
     }
 }
 
-/// The reporter's view. Staff-internal events stay out; every public one is in.
-pub fn private_view(ticket: &Ticket, events: &[TicketEvent], catalogue: &Catalogue) -> PrivateTicketView {
+/// Staff write public notes and replies for one reporter; the public copy masks contact data
+/// that slipped through the reply check.
+fn masked(kind: &EventKind) -> EventKind {
+    match kind {
+        EventKind::Note { text } => EventKind::Note { text: redact::public_text(text) },
+        EventKind::Replied { text, department_name } => {
+            EventKind::Replied { text: redact::public_text(text), department_name: department_name.clone() }
+        }
+        other => other.clone(),
+    }
+}
+
+/// The reporter's view. Staff-internal events stay out; every public one is in, and so is what
+/// the reporter wrote after submitting (reopen reasons, added information).
+pub fn private_view(
+    ticket: &Ticket,
+    events: &[TicketEvent],
+    catalogue: &Catalogue,
+    follow_up: &crate::handling::FollowUpSettings,
+) -> PrivateTicketView {
     let mut public = public_view(ticket, events, catalogue);
     public.title = ticket.title.clone();
+    public.timeline = events
+        .iter()
+        .filter(|e| e.public || e.actor == "citizen")
+        .map(|e| TimelineEntry { at: e.at, kind: e.kind.clone() })
+        .collect();
     PrivateTicketView {
+        follow_up_until: follow_up.open_until(ticket.status, ticket.handling.replied_at),
         public,
         original_description: ticket.description.clone(),
         location: ticket.point,
@@ -304,7 +413,7 @@ mod tests {
     #[test]
     fn private_view_shows_the_reporter_their_own_data() {
         let t = ticket();
-        let view = private_view(&t, &[TicketEvent::submitted(&t)], Catalogue::builtin());
+        let view = private_view(&t, &[TicketEvent::submitted(&t)], Catalogue::builtin(), &Default::default());
         let json = serde_json::to_string(&TicketView::Private(view)).unwrap();
         for own in ["李四", "13912345678", "li@example.com", "某小区5栋", "28.123456"] {
             assert!(json.contains(own), "{own} missing from {json}");

@@ -33,7 +33,7 @@ async fn a_repeat_report_is_found_merged_and_counted_and_its_reporter_follows_th
     let (status, stale) = dispatcher
         .post(&format!("/api/v1/tickets/{duplicate}/merge"), &json!({ "master": master, "version": v - 1 }))
         .await;
-    assert_eq!(status, 409, "{stale}");
+    assert_eq!(status, 412, "{stale}");
     let (status, merged) = dispatcher
         .post(&format!("/api/v1/tickets/{duplicate}/merge"), &json!({ "master": master, "version": v }))
         .await;
@@ -69,12 +69,10 @@ async fn an_unreasonable_request_is_excluded_only_once_a_supervisor_confirms() {
     let (status, refused) =
         dispatcher.post(&format!("/api/v1/tickets/{no}/unreasonable"), &json!({ "reason_code": "other" })).await;
     assert_eq!(status, 422, "'other' needs a note: {refused}");
-    let (status, _) = dispatcher
-        .post(
-            &format!("/api/v1/tickets/{no}/unreasonable"),
-            &json!({ "reason_code": "beyond_government_scope", "note": "民事纠纷" }),
-        )
-        .await;
+    let proposal = json!({ "reason_code": "beyond_government_scope", "note": "民事纠纷" });
+    let (status, body) = dispatcher.post(&format!("/api/v1/tickets/{no}/unreasonable"), &proposal).await;
+    assert_eq!(status, 428, "a change says which version it was made against: {body}");
+    let (status, _) = dispatcher.act(&no, "unreasonable", &proposal).await;
     assert_eq!(status, 200);
     let (_, pending) = supervisor.get("/api/v1/supervision/unreasonable").await;
     assert!(pending.as_array().unwrap().iter().any(|p| p["tracking_no"] == no.as_str()));
@@ -269,4 +267,21 @@ async fn the_dispute_window_and_duplicate_rules_are_settings_checked_field_by_fi
     assert_eq!(dispatcher.put("/api/v1/admin/settings/casework", &json!({})).await.0, 403);
     let (status, _) = admin.put("/api/v1/admin/settings/casework", &json!({})).await;
     assert_eq!(status, 200);
+}
+
+#[tokio::test]
+async fn merging_a_ticket_that_has_duplicates_counts_them_all_on_the_master() {
+    let app = spawn_app();
+    let dispatcher = app.login_demo("dispatcher").await;
+    let (a, _) = app.create(&valid_body()).await;
+    let (b, _) = app.create(&valid_body()).await;
+    let (c, _) = app.create(&valid_body()).await;
+    let (status, first) = dispatcher.act_merge(&c, &b).await;
+    assert_eq!((status, first["repeat_count"].as_i64()), (200, Some(1)), "{first}");
+    // b carries c; merging b into a brings both.
+    let (status, second) = dispatcher.act_merge(&b, &a).await;
+    assert_eq!((status, second["repeat_count"].as_i64()), (200, Some(2)), "{second}");
+    let (_, master) = dispatcher.get(&format!("/api/v1/tickets/{a}")).await;
+    let event = master["events"].as_array().unwrap().iter().rev().find(|e| e["event"] == "duplicate_merged").cloned();
+    assert_eq!(event.expect("the master records the merge")["repeat_count"], 2);
 }

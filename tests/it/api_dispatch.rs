@@ -93,7 +93,7 @@ async fn the_classifier_trains_suggests_and_dispatches_confident_requests_itself
     assert_eq!(done["lead"], "city.urban-management");
     assert_eq!(done["co_handlers"], json!(["a3.dongtang", "city.ecology"]));
     let (status, _) = dispatcher.post(&format!("/api/v1/tickets/{no}/dispatch"), &json!({ "version": version })).await;
-    assert_eq!(status, 409);
+    assert_eq!(status, 412, "stale");
     let (_, queue) = dispatcher.get("/api/v1/dispatch/queue").await;
     assert!(
         !queue.as_array().unwrap().iter().any(|i| i["tracking_no"] == no.as_str()),

@@ -9,6 +9,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 /// test change them half-way.
 pub static CLASSIFIER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Held by tests that change the SLA table, the calendar or the ladder's thresholds, or that
+/// reason about exact deadlines those settings produce.
+pub static CLOCKS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[derive(Clone)]
 pub struct TestApp {
     pub address: String,
@@ -179,6 +183,23 @@ impl Staff {
         let (status, done) = self.post(&format!("/api/v1/tickets/{no}/dispatch"), &body).await;
         assert_eq!(status, 200, "{done}");
         done
+    }
+
+    /// A change to a ticket made against `version` (`If-Match`).
+    pub async fn post_if_match(&self, path: &str, body: &Value, version: i64) -> (u16, Value) {
+        let req = self.request(reqwest::Method::POST, path).header("If-Match", format!("\"{version}\"")).json(body);
+        status_json_or_null(req.send().await.unwrap()).await
+    }
+
+    /// A change to ticket `no` against its current version: `act(no, "accept", &json!({}))`.
+    pub async fn act(&self, no: &str, action: &str, body: &Value) -> (u16, Value) {
+        let version = self.version_of(no).await;
+        self.post_if_match(&format!("/api/v1/tickets/{no}/{action}"), body, version).await
+    }
+
+    /// Merge `duplicate` into `master` against the duplicate's current version.
+    pub async fn act_merge(&self, duplicate: &str, master: &str) -> (u16, Value) {
+        self.act(duplicate, "merge", &json!({ "master": master })).await
     }
 
     /// Create a staff member with a random name; returns (username, id).

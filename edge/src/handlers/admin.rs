@@ -48,7 +48,11 @@ async fn save_department(req: &mut Request, ctx: &RouteContext<AppState>, code: 
     let audit =
         ctx.data.audit(action, Some(department.code.clone()), serde_json::to_value(&department).unwrap_or_default());
     match store.upsert_department(&department, code.is_none(), &audit).await? {
-        UpsertOutcome::Done => Ok(json(if code.is_some() { 200 } else { 201 }, &department)?),
+        UpsertOutcome::Done => {
+            // Dispatch checks departments against the intake cache: this isolate sees it now.
+            crate::intake::invalidate();
+            Ok(json(if code.is_some() { 200 } else { 201 }, &department)?)
+        }
         UpsertOutcome::Exists => Err(field_error("code", FieldErrorCode::Taken, "a department has this code")),
         UpsertOutcome::MissingReference => {
             Err(field_error("parent", FieldErrorCode::UnknownValue, "no department has this code"))

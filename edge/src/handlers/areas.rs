@@ -29,6 +29,7 @@ pub async fn import(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
             let codes: Vec<&str> = areas.iter().map(|a| a.code.as_str()).collect();
             let audit = ctx.data.audit("areas_imported", None, serde_json::json!({ "codes": codes }));
             Store::new(ctx.env.d1(DB_BINDING)?).upsert_areas(&areas, &audit).await?;
+            crate::intake::invalidate();
             Ok(json(200, &serde_json::json!({ "imported": areas.len() }))?)
         }
         .await,

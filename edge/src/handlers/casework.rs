@@ -4,7 +4,7 @@
 use super::{respond, tracking_no};
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{json, json_input, parse_json};
+use crate::http::{expect_version, json, json_input, parse_json};
 use crate::intake;
 use crate::store::Store;
 use serde::de::DeserializeOwned;
@@ -21,8 +21,9 @@ use worker::{Request, Response, Result, RouteContext};
 pub(crate) type Outcome = std::result::Result<Response, ApiError>;
 pub(crate) const BODY_LIMIT: usize = 16 * 1024;
 
-pub(crate) fn stale() -> ApiError {
-    ApiError::Conflict("the request changed since you opened it; reload it".into())
+/// The ticket moved on between the caller's read and this write (the guard of the batch).
+pub(crate) fn stale(current: i64) -> ApiError {
+    ApiError::Stale { current }
 }
 
 pub(crate) fn invalid(field: &str, code: FieldErrorCode, message: impl Into<String>) -> ApiError {
@@ -151,11 +152,9 @@ async fn merge_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome
         .find_by_tracking_no(&master_no)
         .await?
         .ok_or_else(|| invalid("master", FieldErrorCode::UnknownValue, "no request has this number"))?;
-    if version.is_some_and(|v| v != duplicate.version) {
-        return Err(stale());
-    }
     let master_side = store.merge_side(&master.id).await?;
-    let plan = merge_plan(&master_side, &store.merge_side(&duplicate.id).await?).map_err(|refusal| {
+    let duplicate_side = store.merge_side(&duplicate.id).await?;
+    let plan = merge_plan(&master_side, &duplicate_side).map_err(|refusal| {
         let message = match refusal {
             MergeRefusal::SameTicket => "a request cannot be merged into itself".to_owned(),
             MergeRefusal::AlreadyDuplicate { .. } => "this request is already merged into another".to_owned(),
@@ -163,11 +162,13 @@ async fn merge_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome
         };
         invalid("master", FieldErrorCode::OutOfRange, message)
     })?;
+    expect_version(req, version, duplicate.version)?;
     let to = transition(duplicate.status, Action::MergeInto).map_err(|e| ApiError::Conflict(e.to_string()))?;
     let principal = ctx.data.principal()?;
     let audit =
         ctx.data.audit("ticket_merged", Some(no.as_str().to_owned()), value!({ "master": master_no, "plan": plan }));
-    let repeat_count = master_side.duplicates + 1;
+    // The duplicate's own duplicates move to the master with it.
+    let repeat_count = master_side.duplicates + 1 + duplicate_side.duplicates;
     let actor = principal.actor();
     let on_duplicate = [
         event(audit.at, EventKind::StatusChanged { from: duplicate.status, to }, actor.clone(), true),
@@ -185,7 +186,7 @@ async fn merge_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome
         &audit,
     )?;
     if !store.run_guarded(statements).await? {
-        return Err(stale());
+        return Err(stale(duplicate.version + 1));
     }
     Ok(json(200, &value!({ "master": master_no, "duplicate": no, "repeat_count": repeat_count }))?)
 }
@@ -197,9 +198,7 @@ pub async fn propose_unreasonable(mut req: Request, ctx: RouteContext<AppState>)
             let proposal = Unreasonable::parse(&input).map_err(ApiError::Invalid)?;
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let Scoped { no, ticket, .. } = scoped_ticket(&ctx, &store).await?;
-            if version.is_some_and(|v| v != ticket.version) {
-                return Err(stale());
-            }
+            expect_version(&req, version, ticket.version)?;
             transition(ticket.status, Action::RejectUnreasonable).map_err(|e| ApiError::Conflict(e.to_string()))?;
             if store.unreasonable_of(&ticket.id).await?.as_deref() == Some("proposed") {
                 return Err(ApiError::Conflict("already proposed; a supervisor decides".into()));
@@ -217,7 +216,7 @@ pub async fn propose_unreasonable(mut req: Request, ctx: RouteContext<AppState>)
                 .propose_unreasonable(&ticket.id, ticket.version, code, proposal.note.as_deref(), &e, &audit)
                 .await?
             {
-                return Err(stale());
+                return Err(stale(ticket.version + 1));
             }
             Ok(json(200, &value!({ "state": "proposed" }))?)
         }

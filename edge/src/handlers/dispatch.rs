@@ -12,6 +12,7 @@ use shared::error::{FieldErrorCode, FieldErrors};
 use shared::ids::TrackingNo;
 use shared::request::RequestKind;
 use shared::rules::{resolve, Resolution};
+use shared::sla::Deadlines;
 use shared::status::{transition, Action, Status};
 use shared::ticket::{EventKind, TicketEvent};
 use worker::{Request, Response, Result, RouteContext};
@@ -77,10 +78,18 @@ async fn dispatch_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std:
     let input: DispatchInput = json_input(req, BODY_LIMIT).await?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let (ticket, _, _) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
-    if input.version.is_some_and(|v| v != ticket.version) {
-        return Err(ApiError::Conflict("the request changed since you opened it; reload it".into()));
-    }
-    apply(ctx, &store, &no, ticket, &input, Cause::Dispatcher, Vec::new()).await
+    // Checked after the fields, so a form with mistakes hears about them first.
+    let precondition = crate::http::expect_version(req, input.version, ticket.version);
+    let origin = Origin { cause: Cause::Dispatcher, precondition, extra: Vec::new() };
+    apply(ctx, &store, &no, ticket, &input, origin).await
+}
+
+/// Who dispatches and with what: the dispatcher against the version they saw, or an upheld
+/// dispute with the dispute's own statements in the same batch.
+pub(crate) struct Origin {
+    pub cause: Cause,
+    pub precondition: std::result::Result<(), ApiError>,
+    pub extra: Vec<worker::D1PreparedStatement>,
 }
 
 /// Why the lead changes, for the re-dispatch counts.
@@ -98,8 +107,7 @@ pub(crate) async fn apply(
     no: &TrackingNo,
     ticket: shared::ticket::Ticket,
     input: &DispatchInput,
-    cause: Cause,
-    extra: Vec<worker::D1PreparedStatement>,
+    origin: Origin,
 ) -> std::result::Result<Response, ApiError> {
     let action = if ticket.status == Status::Submitted { Action::Dispatch } else { Action::Redispatch };
     let to = transition(ticket.status, action).map_err(|e| ApiError::Conflict(e.to_string()))?;
@@ -140,7 +148,12 @@ pub(crate) async fn apply(
     if !errors.is_empty() {
         return Err(ApiError::Invalid(errors));
     }
+    let Origin { cause, precondition, extra } = origin;
+    precondition?;
     let principal = ctx.data.principal()?;
+    let sla = intake.clocks.sla.resolve(ticket.category.as_str(), urgency);
+    let now = crate::clock::now();
+    let deadlines = Deadlines::compute(now, sla, 0, &intake.clocks.calendar, ctx.data.city.offset());
     let audit = ctx.data.audit(
         "ticket_dispatched",
         Some(no.as_str().to_owned()),
@@ -176,19 +189,49 @@ pub(crate) async fn apply(
         mode: DispatchMode::Manual,
         at: audit.at,
         events: &events,
+        sla,
+        deadlines,
     })?;
     let previous = store.staff_ticket(no).await?.and_then(|(summary, _)| summary.lead);
     if action == Action::Redispatch && previous.as_deref() != Some(lead.as_str()) {
         let cause = if cause == Cause::Dispute { "dispute" } else { "dispatcher" };
         statements.push(store.redispatch_statement(&ticket.id, previous.as_deref(), &lead, cause, &audit.at)?);
     }
+    statements.extend(work_order_notices(store, no.as_str(), &lead, &co_handlers, urgency, &deadlines, audit.at)?);
     statements.extend(extra);
     statements.push(store.audit_statement(&audit)?);
     if !store.run_guarded(statements).await? {
-        return Err(ApiError::Conflict("the request changed since you opened it; reload it".into()));
+        return Err(ApiError::Stale { current: ticket.version + 1 });
     }
     Ok(json(
         200,
         &serde_json::json!({ "tracking_no": no, "status": to, "lead": lead, "co_handlers": co_handlers, "urgency": urgency, "version": ticket.version + 1 }),
     )?)
+}
+
+/// The new work order reaches the lead and every co-handler (their notification centre and
+/// their system's webhook), with the dates it is due.
+pub(crate) fn work_order_notices(
+    store: &Store,
+    no: &str,
+    lead: &str,
+    co_handlers: &[String],
+    urgency: Urgency,
+    deadlines: &Deadlines,
+    at: chrono::DateTime<chrono::Utc>,
+) -> std::result::Result<Vec<worker::D1PreparedStatement>, ApiError> {
+    let mut statements = Vec::new();
+    for (department, part) in std::iter::once((lead, "lead"))
+        .chain(co_handlers.iter().filter(|c| c.as_str() != lead).map(|c| (c.as_str(), "co")))
+    {
+        let data = serde_json::json!({
+            "part": part,
+            "urgency": urgency,
+            "response_due": deadlines.response_due,
+            "resolution_due": deadlines.resolution_due,
+        });
+        let n = super::workbench::notice(department, "dispatched", no, data, at)?;
+        statements.extend(store.notice_statements(&n)?);
+    }
+    Ok(statements)
 }

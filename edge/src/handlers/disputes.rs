@@ -3,7 +3,7 @@
 //! whistle (街乡吹哨、部门报到): a street office summons departments, each reports in time.
 
 use super::casework::{invalid, scoped_ticket, Scoped, BODY_LIMIT};
-use super::dispatch::{apply, Cause};
+use super::dispatch::{apply, Cause, Origin};
 use super::respond;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
@@ -121,7 +121,15 @@ pub async fn decide(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
                         version: None,
                     };
                     statements.push(store.audit_statement(&audit)?);
-                    apply(&ctx, &store, &no, ticket, &input, Cause::Dispute, statements).await
+                    apply(
+                        &ctx,
+                        &store,
+                        &no,
+                        ticket,
+                        &input,
+                        Origin { cause: Cause::Dispute, precondition: Ok(()), extra: statements },
+                    )
+                    .await
                 }
                 Decision::Reject { .. } => {
                     statements.push(store.audit_statement(&audit)?);

@@ -12,6 +12,7 @@ use shared::dispatch::{decide, DispatchMode, IntakeDecision, StoredSuggestion, U
 use shared::ids::{sha256_hex, AccessToken, IdempotencyKey, TicketId, TrackingNo};
 use shared::request::{Channel, NewRequest, NewRequestInput};
 use shared::rules::resolve;
+use shared::sla::Deadlines;
 use shared::status::{transition, Action, Status};
 use shared::ticket::EventKind;
 use shared::ticket::{private_view, public_view, SubmitResponse, Ticket, TicketEvent, TicketView};
@@ -82,6 +83,7 @@ async fn intake_statements(
     ticket: &Ticket,
 ) -> std::result::Result<(Vec<worker::D1PreparedStatement>, Status), ApiError> {
     let intake = intake::load(store, &ctx.env).await?;
+    let city_offset = ctx.data.city.offset();
     let chain = intake.area_chain(ticket.point);
     let suggestions = intake.model.as_ref().map(|m| m.suggest(&ticket.title, &ticket.description, 3));
     let stored: Vec<StoredSuggestion> = suggestions
@@ -98,6 +100,8 @@ async fn intake_statements(
         return Ok((statements, ticket.status));
     };
     let co_handlers = intake.coordinators.add_to(ticket.kind, &lead, &co_handlers);
+    let sla = intake.clocks.sla.resolve(ticket.category.as_str(), Urgency::Normal);
+    let deadlines = Deadlines::compute(ticket.created_at, sla, 0, &intake.clocks.calendar, city_offset);
     let to = transition(ticket.status, Action::Dispatch).map_err(|e| ApiError::Conflict(e.to_string()))?;
     let events = [
         TicketEvent {
@@ -128,7 +132,18 @@ async fn intake_statements(
         mode: DispatchMode::Auto,
         at: ticket.created_at,
         events: &events,
+        sla,
+        deadlines,
     })?);
+    statements.extend(super::dispatch::work_order_notices(
+        store,
+        ticket.tracking_no.as_str(),
+        &lead,
+        &co_handlers,
+        Urgency::Normal,
+        &deadlines,
+        ticket.created_at,
+    )?);
     Ok((statements, to))
 }
 
@@ -157,7 +172,7 @@ pub async fn show(req: Request, ctx: RouteContext<AppState>) -> Result<Response>
 }
 
 /// The token may come as a Bearer header or `?token=` (links in messages).
-fn presented_token(req: &Request) -> std::result::Result<Option<AccessToken>, ApiError> {
+pub(crate) fn presented_token(req: &Request) -> std::result::Result<Option<AccessToken>, ApiError> {
     let from_header = header(req, "Authorization").and_then(|h| h.strip_prefix("Bearer ").map(str::to_owned));
     let from_query =
         req.url().ok().and_then(|u| u.query_pairs().find(|(k, _)| k == "token").map(|(_, v)| v.into_owned()));
@@ -173,12 +188,27 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let (ticket, token_hash, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
     let catalogue = ctx.data.catalogue;
-    let view = match token {
+    let mut view = match token {
         None => TicketView::Public(public_view(&ticket, &events, catalogue)),
         Some(token) if token_hash.as_deref() == Some(token.hash().as_str()) => {
-            TicketView::Private(private_view(&ticket, &events, catalogue))
+            let intake = intake::load(&store, &ctx.env).await?;
+            TicketView::Private(private_view(&ticket, &events, catalogue, &intake.clocks.follow_up))
         }
         Some(_) => return Err(ApiError::InvalidToken),
     };
+    // A merged duplicate's reporter follows the master's progress.
+    let master_no = events.iter().rev().find_map(|e| match &e.kind {
+        EventKind::Merged { master } if ticket.status == Status::Merged => TrackingNo::parse(master),
+        _ => None,
+    });
+    if let Some(master_no) = master_no {
+        if let Some((master, _, master_events)) = store.find_by_tracking_no(&master_no).await? {
+            let master_view = public_view(&master, &master_events, catalogue);
+            match &mut view {
+                TicketView::Public(p) => p.master = Some(Box::new(master_view)),
+                TicketView::Private(p) => p.public.master = Some(Box::new(master_view)),
+            }
+        }
+    }
     Ok(json(200, &view)?)
 }

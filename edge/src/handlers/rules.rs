@@ -72,6 +72,7 @@ async fn save(
     let action = if id.is_some() { "rule_updated" } else { "rule_created" };
     let audit = ctx.data.audit(action, id.map(|i| i.to_string()), serde_json::to_value(&rule).unwrap_or_default());
     let saved = store.save_rule(id, &rule, &audit).await?.ok_or(ApiError::NotFound)?;
+    crate::intake::invalidate();
     Ok(json(if id.is_some() { 200 } else { 201 }, &serde_json::json!({ "id": saved, "rule": rule }))?)
 }
 
@@ -82,6 +83,7 @@ pub async fn delete(_req: Request, ctx: RouteContext<AppState>) -> Result<Respon
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let audit = ctx.data.audit("rule_deleted", Some(id.to_string()), serde_json::Value::Null);
             if store.delete_rule(id, &audit).await? {
+                crate::intake::invalidate();
                 Ok(Response::empty()?.with_status(204))
             } else {
                 Err(ApiError::NotFound)

@@ -5,7 +5,7 @@ use super::casework::{scoped_ticket, Scoped};
 use super::respond;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{json, query_param};
+use crate::http::{json, json_tagged, query_param};
 use crate::store::{Store, TicketQuery};
 use shared::error::{FieldErrorCode, FieldErrors};
 use shared::ids::TrackingNo;
@@ -59,6 +59,11 @@ async fn detail_inner(ctx: &RouteContext<AppState>) -> Outcome {
     let principal = ctx.data.principal()?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let Scoped { summary, departments, ticket, events, .. } = scoped_ticket(ctx, &store).await?;
+    let parts = store.parts_of(&ticket.id).await?;
+    let extensions = store.extensions(None, Some(&ticket.id)).await?;
+    let reminders = store.reminders_of(&ticket.id).await?;
+    let steps = store.steps(Some(&ticket.id), None, 100).await?;
+    let version = ticket.version;
     let detail = StaffTicketDetail {
         summary,
         description: ticket.description,
@@ -69,7 +74,12 @@ async fn detail_inner(ctx: &RouteContext<AppState>) -> Outcome {
         contact: ticket.contact.filter(|_| sees_contact(principal.user.role)),
         departments,
         events,
-        version: ticket.version,
+        version,
+        handling: ticket.handling,
+        parts,
+        extensions,
+        reminders,
+        steps,
     };
-    Ok(json(200, &detail)?)
+    Ok(json_tagged(200, &detail, version)?)
 }

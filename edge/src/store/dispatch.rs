@@ -109,6 +109,9 @@ pub struct DispatchWrite<'a> {
     pub mode: shared::dispatch::DispatchMode,
     pub at: chrono::DateTime<chrono::Utc>,
     pub events: &'a [shared::ticket::TicketEvent],
+    /// The clocks start at dispatch (again at a re-dispatch: the new lead gets the full time).
+    pub sla: shared::sla::Sla,
+    pub deadlines: shared::sla::Deadlines,
 }
 
 #[derive(Deserialize)]
@@ -137,7 +140,9 @@ impl Store {
                 .prepare(
                     "UPDATE tickets SET status = 'dispatched', urgency = ?1, area = COALESCE(?2, area), dispatched_at = ?3, \
                      dispatch_mode = ?4, redispatch_count = redispatch_count + (dispatched_at IS NOT NULL), \
-                     version = version + 1, updated_at = ?3 WHERE id = ?5 AND version = ?6",
+                     version = version + 1, updated_at = ?3, response_due_at = ?7, resolution_due_at = ?8, \
+                     sla_response_hours = ?9, sla_resolution_days = ?10, extension_days = 0, accepted_at = NULL \
+                     WHERE id = ?5 AND version = ?6",
                 )
                 .bind(&[
                     text(w.urgency.as_str()),
@@ -146,6 +151,10 @@ impl Store {
                     text(w.mode.as_str()),
                     text(w.ticket.as_str()),
                     num(w.expected_version),
+                    time(&w.deadlines.response_due),
+                    time(&w.deadlines.resolution_due),
+                    num(i64::from(w.sla.response_hours)),
+                    num(i64::from(w.sla.resolution_days)),
                 ])?,
             self.db.prepare("INSERT INTO write_guard (ok) SELECT changes()"),
             self.db.prepare("DELETE FROM write_guard"),
@@ -236,6 +245,20 @@ impl Store {
         let row: Option<Row> =
             self.db.prepare("SELECT value FROM settings WHERE key = ?1").bind(&[text(key)])?.first(None).await?;
         Ok(row.map(|r| r.value))
+    }
+
+    /// Several settings in one round trip, in the order of `keys`.
+    pub async fn settings(&self, keys: &[&str]) -> StoreResult<Vec<Option<String>>> {
+        #[derive(Deserialize)]
+        struct Row {
+            value: String,
+        }
+        let statements = keys
+            .iter()
+            .map(|k| Ok(self.db.prepare("SELECT value FROM settings WHERE key = ?1").bind(&[text(k)])?))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let results = self.db.batch(statements).await?;
+        results.into_iter().map(|r| Ok(r.results::<Row>()?.into_iter().next().map(|r| r.value))).collect()
     }
 
     pub async fn put_setting(&self, key: &str, value: &str, audit: &Audit) -> StoreResult<()> {

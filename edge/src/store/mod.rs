@@ -3,12 +3,18 @@
 
 mod casework;
 mod dispatch;
+mod handling;
+mod ladder;
+mod notify;
 mod staff;
 mod staff_tickets;
 mod tickets;
 
 pub use casework::*;
 pub use dispatch::DispatchWrite;
+pub use handling::{ExtensionDecisionRecord, InboxState, PartRecord, ReminderRecord, TicketChange};
+pub use ladder::{OpenCase, StepRecord};
+pub use notify::{DueMessage, Notice};
 pub use staff::*;
 pub use staff_tickets::TicketQuery;
 pub use tickets::*;

@@ -8,7 +8,7 @@ use shared::geo::LatLng;
 use shared::ids::{IdempotencyKey, TicketId, TrackingNo};
 use shared::request::{Channel, Contact, RequestKind};
 use shared::status::Status;
-use shared::ticket::{EventKind, Ticket, TicketEvent};
+use shared::ticket::{EventKind, Handling, Ticket, TicketEvent};
 use std::collections::{BTreeMap, HashSet};
 use worker::wasm_bindgen::JsValue;
 use worker::D1PreparedStatement;
@@ -38,7 +38,8 @@ pub struct ImportedTicket {
 }
 
 const TICKET_COLUMNS: &str = "id, tracking_no, title, description, category, lat, lng, address, channel, \
-     contact_name, contact_phone, contact_email, anonymous, kind, status, token_hash, created_at, updated_at, version";
+     contact_name, contact_phone, contact_email, anonymous, kind, status, token_hash, created_at, updated_at, version, \
+     response_due_at, resolution_due_at, accepted_at, replied_at, reopen_count, extension_days, listed_at, listed_reason";
 
 #[derive(Deserialize)]
 struct TicketRow {
@@ -61,6 +62,18 @@ struct TicketRow {
     created_at: String,
     updated_at: String,
     version: i64,
+    response_due_at: Option<String>,
+    resolution_due_at: Option<String>,
+    accepted_at: Option<String>,
+    replied_at: Option<String>,
+    reopen_count: i64,
+    extension_days: i64,
+    listed_at: Option<String>,
+    listed_reason: Option<String>,
+}
+
+fn opt_time(raw: &Option<String>) -> StoreResult<Option<DateTime<Utc>>> {
+    raw.as_deref().map(parse_time).transpose()
 }
 
 impl TicketRow {
@@ -87,6 +100,16 @@ impl TicketRow {
             created_at: parse_time(&self.created_at)?,
             updated_at: parse_time(&self.updated_at)?,
             version: self.version,
+            handling: Handling {
+                response_due: opt_time(&self.response_due_at)?,
+                resolution_due: opt_time(&self.resolution_due_at)?,
+                accepted_at: opt_time(&self.accepted_at)?,
+                replied_at: opt_time(&self.replied_at)?,
+                reopen_count: u32::try_from(self.reopen_count).unwrap_or(0),
+                extension_days: u32::try_from(self.extension_days).unwrap_or(0),
+                listed_at: opt_time(&self.listed_at)?,
+                listed_reason: self.listed_reason,
+            },
         };
         Ok((ticket, self.token_hash))
     }
@@ -124,6 +147,17 @@ pub(crate) fn event_kind_name(kind: &EventKind) -> &'static str {
         EventKind::DisputeDecided { .. } => "dispute_decided",
         EventKind::Whistled { .. } => "whistled",
         EventKind::ReportedIn { .. } => "reported_in",
+        EventKind::ExtensionRequested { .. } => "extension_requested",
+        EventKind::ExtensionDecided { .. } => "extension_decided",
+        EventKind::PartSubmitted { .. } => "part_submitted",
+        EventKind::Replied { .. } => "replied",
+        EventKind::Reopened { .. } => "reopened",
+        EventKind::InfoAdded { .. } => "info_added",
+        EventKind::Urged { .. } => "urged",
+        EventKind::Supervised { .. } => "supervised",
+        EventKind::Listed { .. } => "listed",
+        EventKind::Escalated { .. } => "escalated",
+        EventKind::PhoneReminder { .. } => "phone_reminder",
     }
 }
 

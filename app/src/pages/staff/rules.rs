@@ -52,7 +52,7 @@ pub(super) fn when(lang: Lang, at: Option<&str>) -> String {
 fn refused(fields: FieldErrors) -> ApiError {
     ApiError::Api {
         status: 422,
-        body: ApiErrorBody { code: ErrorCode::ValidationFailed, message: String::new(), fields },
+        body: ApiErrorBody::with_fields(ErrorCode::ValidationFailed, String::new(), fields),
     }
 }
 

@@ -131,7 +131,7 @@ pub fn refused(field: &str, code: FieldErrorCode) -> ApiError {
     fields.add(field, code, "");
     ApiError::Api {
         status: 422,
-        body: ApiErrorBody { code: ErrorCode::ValidationFailed, message: String::new(), fields },
+        body: ApiErrorBody::with_fields(ErrorCode::ValidationFailed, String::new(), fields),
     }
 }
 
