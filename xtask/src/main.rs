@@ -15,6 +15,7 @@ mod build;
 mod cmd;
 mod eval;
 mod seed;
+mod seed_live;
 mod setup;
 mod stack;
 mod test;
@@ -52,7 +53,8 @@ fn run(args: &[String]) -> Result<()> {
                 _ => return Err("usage: cargo xtask seed --url http://127.0.0.1:8787".into()),
             };
             let admin = seed::organisation(&url)?;
-            seed::demo_tickets(&admin)
+            seed::demo_tickets(&admin)?;
+            seed_live::live_work(&url, &seed::demo_password()?)
         }
         "setup" => {
             setup::tools()?;

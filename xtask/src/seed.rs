@@ -139,6 +139,25 @@ impl StaffSession {
         Ok((status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)))
     }
 
+    /// A change to a ticket against `version` (`If-Match`).
+    pub fn send_if_match(&self, path: &str, body: &str, version: i64) -> Result<(u16, serde_json::Value)> {
+        let result = self
+            .agent
+            .post(&format!("{}{path}", self.base_url))
+            .set("Cookie", &self.cookie)
+            .set("X-CSRF-Token", &self.csrf)
+            .set("Content-Type", "application/json")
+            .set("If-Match", &format!("\"{version}\""))
+            .send_string(body);
+        let response = match result {
+            Ok(r) | Err(ureq::Error::Status(_, r)) => r,
+            Err(e) => return Err(format!("POST {path}: {e}")),
+        };
+        let status = response.status();
+        let text = response.into_string().map_err(|e| e.to_string())?;
+        Ok((status, serde_json::from_str(&text).unwrap_or(serde_json::Value::Null)))
+    }
+
     /// Create unless it exists (422 `taken`): seeding twice changes nothing.
     fn create(&self, path: &str, body: &serde_json::Value, what: &str) -> Result<bool> {
         match self.send("POST", path, "application/json", &body.to_string())? {
@@ -147,6 +166,10 @@ impl StaffSession {
             (status, e) => Err(format!("creating {what}: {status} {e}")),
         }
     }
+}
+
+pub fn demo_password() -> Result<String> {
+    demo_org()?["password"].as_str().map(str::to_owned).ok_or_else(|| "demo-org.json: no password".into())
 }
 
 fn demo_org() -> Result<serde_json::Value> {

@@ -135,6 +135,7 @@ pub fn dev(args: &[String]) -> Result<()> {
     if args.seed {
         let admin = seed::organisation(&stack.base_url)?;
         seed::demo_tickets(&admin)?;
+        crate::seed_live::live_work(&stack.base_url, &seed::demo_password()?)?;
     }
     eprintln!("\nHuiyin is running at {}/  (Ctrl-C stops it)\n", stack.base_url);
     stack.wait()
