@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/supervision/extensions", supervision::extensions)
         .post_async("/api/v1/extensions/:id/decision", supervision::decide_extension)
         .get_async("/api/v1/supervision/steps", supervision::steps)
+        .get_async("/api/v1/supervision/reply-overrides", supervision::reply_overrides)
         .get_async("/api/v1/listed", supervision::listed)
         .get_async("/api/v1/calendar", clocks::calendar)
         .put_async("/api/v1/admin/calendar/:year", clocks::put_year)

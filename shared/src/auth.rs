@@ -255,6 +255,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/supervision/extensions", Staff(Permission::Supervise)),
     route(Post, "/api/v1/extensions/:id/decision", Staff(Permission::Supervise)),
     route(Get, "/api/v1/supervision/steps", Staff(Permission::Supervise)),
+    route(Get, "/api/v1/supervision/reply-overrides", Staff(Permission::Supervise)),
     route(Get, "/api/v1/listed", Public),
     route(Get, "/api/v1/calendar", Public),
     route(Put, "/api/v1/admin/calendar/:year", Staff(Permission::ManageRules)),

@@ -331,3 +331,31 @@ async fn a_merged_duplicates_reporter_sees_the_masters_progress() {
     assert_eq!(view["master"]["tracking_no"], master.as_str());
     assert_eq!(view["master"]["status"], "accepted", "{view}");
 }
+
+#[tokio::test]
+async fn a_reply_sent_over_its_warnings_keeps_the_reason_and_is_counted() {
+    let app = spawn_app();
+    let dispatcher = app.login_demo("dispatcher").await;
+    let handler = app.login_demo("handler").await;
+    let supervisor = app.login_demo("supervisor").await;
+    let counts = |body: &Value| {
+        let row = body["items"].as_array().unwrap().iter().find(|r| r["department"] == LEAD).cloned();
+        row.map_or((0, 0), |r| (r["replies"].as_i64().unwrap(), r["overridden"].as_i64().unwrap()))
+    };
+    let (status, before) = supervisor.get("/api/v1/supervision/reply-overrides").await;
+    assert_eq!(status, 200, "{before}");
+    let (no, _) = app.create(&valid_body()).await;
+    dispatcher.dispatch_to(&no, LEAD, &[]).await;
+    assert_eq!(handler.act(&no, "accept", &json!({})).await.0, 200);
+    let terse = json!({ "text": "已转交。", "override_reason": "已电话答复市民，书面答复从简" });
+    let (status, body) = handler.act(&no, "reply", &terse).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, detail) = handler.get(&format!("/api/v1/tickets/{no}")).await;
+    let reply = detail["parts"].as_array().unwrap().iter().find(|p| p["part"] == "reply").cloned().unwrap();
+    assert_eq!(reply["override_reason"], "已电话答复市民，书面答复从简");
+    assert!(!reply["warnings"].as_array().unwrap().is_empty(), "{reply}");
+    let (_, after) = supervisor.get("/api/v1/supervision/reply-overrides").await;
+    let (b, a) = (counts(&before), counts(&after));
+    assert!(a.0 > b.0 && a.1 > b.1, "counted: {b:?} → {a:?}");
+    assert_eq!(handler.get("/api/v1/supervision/reply-overrides").await.0, 403);
+}

@@ -166,6 +166,17 @@ pub async fn phone_reminder(mut req: Request, ctx: RouteContext<AppState>) -> Re
     )
 }
 
+/// Replies sent over the quality check's warnings, per department (the override is counted).
+pub async fn reply_overrides(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            Ok(json(200, &value!({ "items": store.reply_overrides().await? }))?)
+        }
+        .await,
+    )
+}
+
 /// 挂牌督办, public: what is listed, since when, why, and who leads it.
 pub async fn listed(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     respond(

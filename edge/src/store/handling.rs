@@ -528,6 +528,35 @@ impl Store {
             .collect()
     }
 
+    /// Per department: replies sent, and how many went out over the check's warnings.
+    pub async fn reply_overrides(&self) -> StoreResult<Vec<serde_json::Value>> {
+        #[derive(Deserialize)]
+        struct Row {
+            department: String,
+            replies: i64,
+            overridden: i64,
+            warned: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT department, COUNT(*) AS replies, COUNT(override_reason) AS overridden, \
+                 SUM(warnings <> '[]') AS warned FROM ticket_parts WHERE part = 'reply' \
+                 GROUP BY department ORDER BY overridden DESC, department",
+            )
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows
+            .into_iter()
+            .map(|r| {
+                serde_json::json!({
+                    "department": r.department, "replies": r.replies, "overridden": r.overridden, "warned": r.warned
+                })
+            })
+            .collect())
+    }
+
     /// Cases under listed supervision, newest first; `lead_name` holds the lead's code.
     pub async fn listed_cases(&self, limit: u32) -> StoreResult<Vec<shared::handling::ListedCase>> {
         #[derive(Deserialize)]
