@@ -79,8 +79,24 @@ pub(crate) async fn commit(
     }
 }
 
-fn moved(no: &str, status: Status, version: i64) -> Outcome {
-    Ok(json_tagged(200, &value!({ "tracking_no": no, "status": status, "version": version }), version)?)
+/// Move the ticket to `to` with its events, the audit entry and any `extra` statements, in one
+/// batch guarded by the version the caller saw; answers the new status and ETag.
+async fn move_ticket(
+    store: &Store,
+    ticket: &shared::ticket::Ticket,
+    to: Status,
+    change: &TicketChange<'_>,
+    events: &[TicketEvent],
+    audit: &crate::store::Audit,
+    extra: Vec<worker::D1PreparedStatement>,
+) -> Outcome {
+    let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &audit.at, change, events)?;
+    statements.extend(extra);
+    statements.push(store.audit_statement(audit)?);
+    commit(store, statements, ticket.version).await?;
+    let version = ticket.version + 1;
+    let body = value!({ "tracking_no": ticket.tracking_no, "status": to, "version": version });
+    Ok(json_tagged(200, &body, version)?)
 }
 
 pub async fn inbox(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
@@ -125,10 +141,7 @@ pub async fn accept(req: Request, ctx: RouteContext<AppState>) -> Result<Respons
             );
             let events = [event(audit.at, EventKind::StatusChanged { from: ticket.status, to }, &audit.actor, true)];
             let change = TicketChange { accepted_at: Some(&audit.at), ..Default::default() };
-            let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &audit.at, &change, &events)?;
-            statements.push(store.audit_statement(&audit)?);
-            commit(&store, statements, ticket.version).await?;
-            moved(scoped.no.as_str(), to, ticket.version + 1)
+            move_ticket(&store, ticket, to, &change, &events, &audit, Vec::new()).await
         }
         .await,
     )
@@ -172,10 +185,7 @@ pub async fn note(mut req: Request, ctx: RouteContext<AppState>) -> Result<Respo
             }
             events.push(event(audit.at, EventKind::Note { text: note.text.clone() }, &audit.actor, note.public));
             let change = TicketChange { progress_at: Some(&audit.at), ..Default::default() };
-            let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &audit.at, &change, &events)?;
-            statements.push(store.audit_statement(&audit)?);
-            commit(&store, statements, ticket.version).await?;
-            moved(scoped.no.as_str(), to, ticket.version + 1)
+            move_ticket(&store, ticket, to, &change, &events, &audit, Vec::new()).await
         }
         .await,
     )
@@ -387,8 +397,7 @@ pub async fn reply(mut req: Request, ctx: RouteContext<AppState>) -> Result<Resp
             ];
             let change =
                 TicketChange { replied_at: Some(&audit.at), progress_at: Some(&audit.at), ..Default::default() };
-            let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &audit.at, &change, &events)?;
-            statements.push(store.part_statement(
+            let reply = store.part_statement(
                 &ticket.id,
                 &PartRecord {
                     department: &on.department,
@@ -399,10 +408,8 @@ pub async fn reply(mut req: Request, ctx: RouteContext<AppState>) -> Result<Resp
                     warnings: &r.warnings,
                     override_reason: text.override_reason.as_deref(),
                 },
-            )?);
-            statements.push(store.audit_statement(&audit)?);
-            commit(&store, statements, ticket.version).await?;
-            moved(on.scoped.no.as_str(), to, ticket.version + 1)
+            )?;
+            move_ticket(&store, ticket, to, &change, &events, &audit, vec![reply]).await
         }
         .await,
     )
@@ -420,10 +427,7 @@ pub async fn close(req: Request, ctx: RouteContext<AppState>) -> Result<Response
             let audit = ctx.data.audit("ticket_closed", Some(scoped.no.as_str().to_owned()), value!({}));
             let events = [event(audit.at, EventKind::StatusChanged { from: ticket.status, to }, &audit.actor, true)];
             let change = TicketChange { closed_at: Some(&audit.at), ..Default::default() };
-            let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &audit.at, &change, &events)?;
-            statements.push(store.audit_statement(&audit)?);
-            commit(&store, statements, ticket.version).await?;
-            moved(scoped.no.as_str(), to, ticket.version + 1)
+            move_ticket(&store, ticket, to, &change, &events, &audit, Vec::new()).await
         }
         .await,
     )
