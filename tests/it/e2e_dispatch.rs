@@ -159,8 +159,7 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
         // Someone else changes the request meanwhile (a third report merged over the API):
         // dispatching what the page showed is refused, said plainly, and the page reloads.
         let (third, _) = app.create(&noise_report(&tag)).await;
-        let (status, body) =
-            dispatcher.post(&format!("/api/v1/tickets/{third}/merge"), &json!({ "master": first })).await;
+        let (status, body) = dispatcher.act_merge(&third, &first).await;
         assert_eq!(status, 200, "{body}");
         b.tab_to("dispatch-button").await;
         b.press(Key::Enter).await;

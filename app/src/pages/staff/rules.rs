@@ -50,10 +50,7 @@ pub(super) fn when(lang: Lang, at: Option<&str>) -> String {
 
 /// Refusals found before sending, in the server's shape so they show the same way.
 fn refused(fields: FieldErrors) -> ApiError {
-    ApiError::Api {
-        status: 422,
-        body: ApiErrorBody::with_fields(ErrorCode::ValidationFailed, String::new(), fields),
-    }
+    ApiError::Api { status: 422, body: ApiErrorBody::with_fields(ErrorCode::ValidationFailed, String::new(), fields) }
 }
 
 type Rules = LocalResource<Result<Vec<RuleRow>, ApiError>>;

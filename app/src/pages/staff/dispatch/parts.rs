@@ -129,10 +129,7 @@ pub fn proposal_text(lang: Lang, lookups: &Lookups, proposal: &Resolution) -> St
 pub fn refused(field: &str, code: FieldErrorCode) -> ApiError {
     let mut fields = FieldErrors::new();
     fields.add(field, code, "");
-    ApiError::Api {
-        status: 422,
-        body: ApiErrorBody::with_fields(ErrorCode::ValidationFailed, String::new(), fields),
-    }
+    ApiError::Api { status: 422, body: ApiErrorBody::with_fields(ErrorCode::ValidationFailed, String::new(), fields) }
 }
 
 /// `co_handlers[1]` → `co_handlers`: a refused entry of a list shows at the list's control
@@ -152,8 +149,9 @@ pub fn fold_indexed(error: ApiError) -> ApiError {
     }
 }
 
+/// The request moved on since it was read (412), or the move is no longer possible (409).
 pub fn is_conflict(error: &ApiError) -> bool {
-    error.code() == Some(ErrorCode::Conflict)
+    matches!(error.code(), Some(ErrorCode::Conflict | ErrorCode::PreconditionFailed))
 }
 
 /// Move focus to a message once it is drawn, so keyboard and screen-reader users hear it.
