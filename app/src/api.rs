@@ -117,6 +117,31 @@ mod client {
         let wire: WireTicket = decode(&call("GET", &path, &headers, None).await?)?;
         wire.into_view().ok_or(ApiError::Unexpected { status: 200 })
     }
+
+    /// The reporter's follow-up through the private link: `action` is `reopen` (`{reason}`) or
+    /// `info` (`{text}`). The token goes the way the private view is read. One routine for both,
+    /// so its async state machine exists once; the page reloads the view afterwards.
+    pub async fn follow_up(
+        no: &TrackingNo,
+        token: &AccessToken,
+        action: &str,
+        input: &shared::handling::CitizenFollowUpInput,
+    ) -> Result<(), ApiError> {
+        let path = format!("/api/v1/requests/{}/{action}", no.as_str());
+        let bearer = format!("Bearer {}", token.as_str());
+        let body = serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })?;
+        call("POST", &path, &[("Authorization", bearer.as_str())], Some(body)).await.map(drop)
+    }
+
+    /// The public list of cases under listed supervision (挂牌督办).
+    pub async fn listed() -> Result<Vec<shared::handling::ListedCase>, ApiError> {
+        #[derive(serde::Deserialize)]
+        struct Listed {
+            items: Vec<shared::handling::ListedCase>,
+        }
+        let list: Listed = decode(&call("GET", "/api/v1/listed", &[], None).await?)?;
+        Ok(list.items)
+    }
 }
 
 #[cfg(test)]

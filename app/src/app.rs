@@ -3,8 +3,9 @@
 use crate::api::{self, ApiError};
 use crate::components::header::Header;
 #[cfg(feature = "staff")]
-use crate::components::staff_shell::StaffSession;
+use crate::components::staff_shell::{StaffSession, Unread};
 use crate::i18n::provide_i18n;
+use crate::pages::listed::ListedPage;
 use crate::pages::not_found::NotFound;
 #[cfg(feature = "staff")]
 use crate::pages::staff::account::AccountPage;
@@ -12,6 +13,8 @@ use crate::pages::staff::account::AccountPage;
 use crate::pages::staff::areas::AreasPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::audit::AuditPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::deadlines::DeadlinesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::departments::DepartmentsPage;
 #[cfg(feature = "staff")]
@@ -25,11 +28,15 @@ use crate::pages::staff::login::StaffLoginPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::members::MembersPage;
 #[cfg(feature = "staff")]
+use crate::pages::staff::notifications::NotificationsPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::outbox::OutboxPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::rules::RulesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::supervision::SupervisionPage;
 #[cfg(feature = "staff")]
-use crate::pages::staff::worklist::{WorkTicketPage, WorklistPage};
+use crate::pages::staff::work::{WorkTicketPage, WorklistPage};
 use crate::pages::submit::SubmitPage;
 use crate::pages::submitted::SubmittedPage;
 use crate::pages::ticket::TicketPage;
@@ -69,6 +76,8 @@ pub fn App() -> impl IntoView {
     provide_context(LastSubmission(RwSignal::new(None)));
     #[cfg(feature = "staff")]
     provide_context(StaffSession(RwSignal::new(None)));
+    #[cfg(feature = "staff")]
+    provide_context(Unread::default());
 
     view! {
         <Router>
@@ -101,6 +110,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/submitted/:no") view=SubmittedPage/>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
+            <Route path=path!("/listed") view=ListedPage/>
         </FlatRoutes>
     }
 }
@@ -115,6 +125,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/submitted/:no") view=SubmittedPage/>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
+            <Route path=path!("/listed") view=ListedPage/>
             <Route path=path!("/staff/login") view=StaffLoginPage/>
             <Route path=path!("/staff") view=StaffHomePage/>
             <Route path=path!("/staff/account") view=AccountPage/>
@@ -127,8 +138,11 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/staff/supervision") view=SupervisionPage/>
             <Route path=path!("/staff/disputes") view=DisputesPage/>
             <Route path=path!("/staff/rules") view=RulesPage/>
+            <Route path=path!("/staff/deadlines") view=DeadlinesPage/>
+            <Route path=path!("/staff/outbox") view=OutboxPage/>
             <Route path=path!("/staff/tickets") view=WorklistPage/>
             <Route path=path!("/staff/tickets/:no") view=WorkTicketPage/>
+            <Route path=path!("/staff/notifications") view=NotificationsPage/>
         </FlatRoutes>
     }
 }

@@ -12,7 +12,11 @@ mod i18n;
 mod links;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod staff_menu;
+#[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
+mod supervise_api;
 mod wire;
+#[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
+mod work_api;
 
 #[cfg(target_arch = "wasm32")]
 mod app;

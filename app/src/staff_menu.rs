@@ -19,7 +19,9 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { path: "/staff/disputes", key: "staff.nav.disputes", needs: Permission::Dispatch },
     MenuItem { path: "/staff/supervision", key: "staff.nav.supervision", needs: Permission::Supervise },
     MenuItem { path: "/staff/rules", key: "staff.nav.rules", needs: Permission::ViewRules },
+    MenuItem { path: "/staff/deadlines", key: "staff.nav.deadlines", needs: Permission::ViewRules },
     MenuItem { path: "/staff/departments", key: "staff.nav.departments", needs: Permission::ViewDepartments },
+    MenuItem { path: "/staff/outbox", key: "staff.nav.outbox", needs: Permission::ManageDepartments },
     MenuItem { path: "/staff/staff", key: "staff.nav.staff", needs: Permission::ViewStaff },
     MenuItem { path: "/staff/areas", key: "staff.nav.areas", needs: Permission::ManageAreas },
     MenuItem { path: "/staff/audit", key: "staff.nav.audit", needs: Permission::ReadAudit },
@@ -162,6 +164,7 @@ mod tests {
                 "staff.nav.dispatch",
                 "staff.nav.disputes",
                 "staff.nav.rules",
+                "staff.nav.deadlines",
                 "staff.nav.departments",
                 "staff.nav.account"
             ]

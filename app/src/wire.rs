@@ -33,6 +33,12 @@ enum EventName {
     Dispatched,
     Merged,
     DuplicateMerged,
+    ExtensionDecided,
+    Replied,
+    Reopened,
+    InfoAdded,
+    Listed,
+    Escalated,
     /// A kind this build does not know (a newer server): left out, not fatal.
     #[serde(other)]
     Other,
@@ -48,8 +54,9 @@ struct WireEntry {
     source: Option<String>,
     #[serde(default)]
     from: Option<Status>,
+    /// A status for `status_changed`, a department's name for `escalated`.
     #[serde(default)]
-    to: Option<Status>,
+    to: Option<String>,
     #[serde(default)]
     text: Option<String>,
     #[serde(default)]
@@ -66,11 +73,23 @@ struct WireEntry {
     duplicate: Option<String>,
     #[serde(default)]
     repeat_count: Option<u32>,
+    #[serde(default)]
+    approved: Option<bool>,
+    #[serde(default)]
+    days: Option<u32>,
+    #[serde(default)]
+    resolution_due: Option<DateTime<Utc>>,
+    #[serde(default)]
+    department_name: Option<String>,
+    #[serde(default)]
+    reason: Option<String>,
 }
 
+/// A whole view, or (without `view`) the master a merged duplicate follows.
 #[derive(Debug, Deserialize)]
 pub struct WireTicket {
-    view: ViewName,
+    #[serde(default)]
+    view: Option<ViewName>,
     tracking_no: TrackingNo,
     title: String,
     description: String,
@@ -93,6 +112,18 @@ pub struct WireTicket {
     contact: Option<Contact>,
     #[serde(default)]
     anonymous: Option<bool>,
+    #[serde(default)]
+    accepted_at: Option<DateTime<Utc>>,
+    #[serde(default)]
+    response_due: Option<DateTime<Utc>>,
+    #[serde(default)]
+    resolution_due: Option<DateTime<Utc>>,
+    #[serde(default)]
+    listed: bool,
+    #[serde(default)]
+    master: Option<Box<WireTicket>>,
+    #[serde(default)]
+    follow_up_until: Option<DateTime<Utc>>,
 }
 
 fn need<T>(v: Option<T>) -> Result<T, ()> {
@@ -110,7 +141,10 @@ impl WireEntry {
             }
             EventName::Submitted => EventKind::Submitted { channel: need(self.channel)? },
             EventName::Imported => EventKind::Imported { source: need(self.source)? },
-            EventName::StatusChanged => EventKind::StatusChanged { from: need(self.from)?, to: need(self.to)? },
+            EventName::StatusChanged => EventKind::StatusChanged {
+                from: need(self.from)?,
+                to: need(self.to.as_deref().and_then(Status::parse))?,
+            },
             EventName::Note => EventKind::Note { text: need(self.text)? },
             EventName::Dispatched => EventKind::Dispatched {
                 lead: need(self.lead)?,
@@ -118,6 +152,18 @@ impl WireEntry {
                 co_handlers: self.co_handlers.unwrap_or_default(),
                 mode: need(self.mode)?,
             },
+            EventName::ExtensionDecided => EventKind::ExtensionDecided {
+                approved: need(self.approved)?,
+                days: need(self.days)?,
+                resolution_due: self.resolution_due,
+            },
+            EventName::Replied => {
+                EventKind::Replied { text: need(self.text)?, department_name: need(self.department_name)? }
+            }
+            EventName::Reopened => EventKind::Reopened { reason: need(self.reason)? },
+            EventName::InfoAdded => EventKind::InfoAdded { text: need(self.text)? },
+            EventName::Listed => EventKind::Listed { reason: need(self.reason)? },
+            EventName::Escalated => EventKind::Escalated { reason: need(self.reason)?, to: need(self.to)? },
         };
         Ok(Some(TimelineEntry { at: self.at, kind }))
     }
@@ -125,8 +171,28 @@ impl WireEntry {
 
 impl WireTicket {
     /// `None` when a field the shared type requires is missing.
-    pub fn into_view(self) -> Option<TicketView> {
-        let public = PublicTicketView {
+    pub fn into_view(mut self) -> Option<TicketView> {
+        let view = self.view.take()?;
+        let original_description = self.original_description.take();
+        let (location, address, contact) = (self.location.take(), self.address.take(), self.contact.take());
+        let (anonymous, follow_up_until) = (self.anonymous, self.follow_up_until);
+        let public = self.into_public()?;
+        Some(match view {
+            ViewName::Public => TicketView::Public(public),
+            ViewName::Private => TicketView::Private(PrivateTicketView {
+                public,
+                original_description: original_description?,
+                location,
+                address,
+                contact,
+                anonymous: anonymous?,
+                follow_up_until,
+            }),
+        })
+    }
+
+    fn into_public(self) -> Option<PublicTicketView> {
+        Some(PublicTicketView {
             tracking_no: self.tracking_no,
             title: self.title,
             description: self.description,
@@ -146,17 +212,14 @@ impl WireTicket {
                 .into_iter()
                 .flatten()
                 .collect(),
-        };
-        Some(match self.view {
-            ViewName::Public => TicketView::Public(public),
-            ViewName::Private => TicketView::Private(PrivateTicketView {
-                public,
-                original_description: self.original_description?,
-                location: self.location,
-                address: self.address,
-                contact: self.contact,
-                anonymous: self.anonymous?,
-            }),
+            accepted_at: self.accepted_at,
+            response_due: self.response_due,
+            resolution_due: self.resolution_due,
+            listed: self.listed,
+            master: match self.master {
+                Some(master) => Some(Box::new(master.into_public()?)),
+                None => None,
+            },
         })
     }
 }
@@ -227,6 +290,34 @@ mod tests {
                 public: true,
             },
         ];
+        let mut t = t;
+        t.handling.accepted_at = Some(at(3));
+        t.handling.response_due = Some(at(30));
+        t.handling.resolution_due = Some(at(40));
+        t.handling.listed_at = Some(at(5));
+        let mut events = events;
+        let later = |kind, actor: &str, public| TicketEvent { at: at(9), kind, actor: actor.into(), public };
+        events.extend([
+            later(
+                EventKind::ExtensionDecided { approved: true, days: 5, resolution_due: Some(at(50)) },
+                "staff:2",
+                true,
+            ),
+            later(EventKind::ExtensionDecided { approved: false, days: 3, resolution_due: None }, "staff:2", true),
+            later(EventKind::Listed { reason: "repeated".into() }, "system", true),
+            later(EventKind::Escalated { reason: "cross_level".into(), to: "市12345热线".into() }, "system", true),
+            later(
+                EventKind::Replied {
+                    text: "已于昨日完成修复".into(), department_name: "市城市管理局".into()
+                },
+                "staff:1",
+                true,
+            ),
+            later(EventKind::StatusChanged { from: Status::Replied, to: Status::Reopened }, "citizen", true),
+            later(EventKind::Reopened { reason: "晚上仍在施工".into() }, "citizen", false),
+            later(EventKind::InfoAdded { text: "今晚十一点又开始了".into() }, "citizen", false),
+            later(EventKind::Urged { reason: "response_overdue".into() }, "system", false),
+        ]);
         (t, events)
     }
 
@@ -249,6 +340,53 @@ mod tests {
         anonymous.address = None;
         round_trip(TicketView::Private(private_view(&anonymous, &events, Catalogue::builtin(), &Default::default())));
         round_trip(TicketView::Public(public_view(&anonymous, &[], Catalogue::builtin())));
+    }
+
+    #[test]
+    fn the_citizen_sees_their_own_follow_up_but_the_public_does_not() {
+        let (t, events) = ticket_and_events();
+        let settings = shared::handling::FollowUpSettings::default();
+        let mut replied = t.clone();
+        replied.status = Status::Replied;
+        replied.handling.replied_at = Some(t.created_at);
+        let private = private_view(&replied, &events, Catalogue::builtin(), &settings);
+        assert!(private.follow_up_until.is_some());
+        let has = |v: &PublicTicketView, f: fn(&EventKind) -> bool| v.timeline.iter().any(|e| f(&e.kind));
+        assert!(has(&private.public, |k| matches!(k, EventKind::Reopened { .. })));
+        assert!(has(&private.public, |k| matches!(k, EventKind::InfoAdded { .. })));
+        round_trip(TicketView::Private(private));
+        let public = public_view(&replied, &events, Catalogue::builtin());
+        assert!(!has(&public, |k| matches!(k, EventKind::Reopened { .. } | EventKind::InfoAdded { .. })));
+        assert!(has(&public, |k| matches!(k, EventKind::Replied { .. })) && public.listed);
+    }
+
+    #[test]
+    fn a_merged_duplicate_carries_its_master() {
+        let (t, events) = ticket_and_events();
+        let master = public_view(&t, &events, Catalogue::builtin());
+        let mut duplicate = t.clone();
+        duplicate.status = Status::Merged;
+        duplicate.tracking_no = TrackingNo::new(t.created_at.date_naive(), 8);
+        let mut view = public_view(&duplicate, &events[..1], Catalogue::builtin());
+        view.master = Some(Box::new(master.clone()));
+        round_trip(TicketView::Public(view.clone()));
+        let mut private = private_view(&duplicate, &events[..1], Catalogue::builtin(), &Default::default());
+        private.public.master = Some(Box::new(master));
+        round_trip(TicketView::Private(private));
+    }
+
+    #[test]
+    fn internal_events_are_dropped_not_fatal() {
+        let (t, events) = ticket_and_events();
+        let mut all = events.clone();
+        all.iter_mut().for_each(|e| e.public = true);
+        let view = public_view(&t, &all, Catalogue::builtin());
+        let json = serde_json::to_string(&TicketView::Public(view.clone())).unwrap();
+        let back = serde_json::from_str::<WireTicket>(&json).unwrap().into_view().unwrap();
+        let urged = |k: &EventKind| matches!(k, EventKind::Urged { .. });
+        assert!(view.timeline.iter().any(|e| urged(&e.kind)));
+        assert!(!back.public_part().timeline.iter().any(|e| urged(&e.kind)));
+        assert_eq!(back.public_part().timeline.len(), view.timeline.len() - 1);
     }
 
     #[test]

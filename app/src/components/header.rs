@@ -23,6 +23,7 @@ pub fn Header() -> impl IntoView {
             <nav class="site-nav" aria-label=i18n.tr("nav.label")>
                 <a href="/" aria-current=current(|p| p == "/")>{i18n.tr("nav.submit")}</a>
                 <a href="/track" aria-current=current(|p| p.starts_with("/track"))>{i18n.tr("nav.track")}</a>
+                <a href="/listed" id="nav-listed" aria-current=current(|p| p == "/listed")>{i18n.tr("nav.listed")}</a>
             </nav>
         </header>
     }

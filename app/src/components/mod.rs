@@ -4,7 +4,6 @@ pub mod category_picker;
 pub mod copy_button;
 pub mod error_summary;
 pub mod field;
-#[cfg(feature = "staff")]
 pub mod form_errors;
 pub mod header;
 pub mod load_error;

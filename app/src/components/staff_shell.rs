@@ -7,6 +7,7 @@ use crate::components::load_error::LoadError;
 use crate::i18n::use_i18n;
 use crate::staff_api;
 use crate::staff_menu::{self, menu_for, role_key};
+use crate::work_api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
 use leptos_router::hooks::{use_location, use_navigate};
@@ -26,6 +27,46 @@ impl StaffSession {
 
 pub fn use_staff() -> StaffSession {
     expect_context::<StaffSession>()
+}
+
+/// The signed-in member's unread notifications, for the badge: asked once per page load (and
+/// again when someone else signs in), kept current by the notifications page.
+#[derive(Debug, Clone, Copy)]
+pub struct Unread(RwSignal<Option<(String, Option<u32>)>>);
+
+impl Default for Unread {
+    fn default() -> Self {
+        Unread(RwSignal::new(None))
+    }
+}
+
+impl Unread {
+    /// The count for the member `user`, if known.
+    fn count(&self, user: &str) -> Option<u32> {
+        self.0.with(|u| u.as_ref().filter(|(id, _)| id == user).and_then(|(_, n)| *n))
+    }
+
+    pub fn set(&self, user: &str, count: u32) {
+        self.0.set(Some((user.to_owned(), Some(count))));
+    }
+}
+
+pub fn use_unread() -> Unread {
+    expect_context::<Unread>()
+}
+
+/// Ask for the count unless it was asked for this member already (even if that failed: the
+/// badge is a courtesy, not worth a request on every page).
+fn load_unread(unread: Unread, user: String) {
+    if unread.0.with_untracked(|u| u.as_ref().is_some_and(|(id, _)| *id == user)) {
+        return;
+    }
+    unread.0.set(Some((user.clone(), None)));
+    spawn_local(async move {
+        if let Ok(list) = work_api::notifications().await {
+            unread.set(&user, list.unread);
+        }
+    });
 }
 
 fn replace() -> NavigateOptions {
@@ -58,6 +99,18 @@ pub fn StaffShell(children: ChildrenFn) -> impl IntoView {
             }
         });
     });
+
+    let unread = use_unread();
+    Effect::new(move |_| {
+        if let Some(id) = session.0.with(|u| u.as_ref().map(|u| u.id.clone())) {
+            load_unread(unread, id);
+        }
+    });
+    let unread_count = move || session.0.with(|u| u.as_ref().and_then(|u| unread.count(&u.id))).filter(|n| *n > 0);
+    let notifications_label = move || match unread_count() {
+        Some(n) => i18n.tf("work.notices.link_unread", &[("count", &n.to_string())]),
+        None => i18n.t("work.notices.link").to_owned(),
+    };
 
     let sign_out = {
         let navigate = use_navigate();
@@ -99,9 +152,16 @@ pub fn StaffShell(children: ChildrenFn) -> impl IntoView {
                         {move || session.0.with(|u| u.as_ref().map(|u| i18n.lang().text(&role_key(u.role))))}
                     </span>
                 </p>
-                <button type="button" id="sign-out" class="button button--secondary button--small" on:click=sign_out.clone()>
-                    {i18n.tr("staff.sign_out")}
-                </button>
+                <div class="staff-bar__who">
+                    <a href="/staff/notifications" id="notifications-link" aria-label=notifications_label
+                        aria-current=move || (location.pathname.get() == "/staff/notifications").then_some("page")>
+                        {i18n.tr("work.notices.link")}
+                        {move || unread_count().map(|n| view! { " "<span id="unread-count" class="tag tag--very_urgent">{n}</span> })}
+                    </a>
+                    <button type="button" id="sign-out" class="button button--secondary button--small" on:click=sign_out.clone()>
+                        {i18n.tr("staff.sign_out")}
+                    </button>
+                </div>
             </div>
             <nav id="staff-nav" class="staff-nav" aria-label=i18n.tr("staff.nav.label")>{menu}</nav>
             <div class="page page--wide">{children()}</div>

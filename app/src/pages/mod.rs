@@ -1,3 +1,4 @@
+pub mod listed;
 pub mod not_found;
 #[cfg(feature = "staff")]
 pub mod staff;

@@ -1,12 +1,15 @@
 pub mod account;
 pub mod areas;
 pub mod audit;
+pub mod deadlines;
 pub mod departments;
 pub mod dispatch;
 pub mod disputes;
 pub mod home;
 pub mod login;
 pub mod members;
+pub mod notifications;
+pub mod outbox;
 pub mod rules;
 pub mod supervision;
-pub mod worklist;
+pub mod work;

@@ -1,24 +1,39 @@
 //! `/track/{no}`: one request's status and history. With `#token=…` in the address (the
 //! reporter's private link) the private view adds the reporter's own contact data and the
-//! exact location; the token goes in the `Authorization` header, never in a URL we request.
+//! exact location, and the two follow-up forms; the token goes in the `Authorization` header,
+//! never in a URL we request.
+
+mod follow_up;
+mod progress;
+
+pub(crate) use progress::{row, SummaryList, Value};
 
 use crate::api::{self, ApiError};
 use crate::app::{page_title, use_setup};
 use crate::components::load_error::LoadError;
 use crate::components::map::{TicketMap, Tiles};
-use crate::components::time::Time;
 use crate::components::timeline::Timeline;
 use crate::dom;
-use crate::i18n::{channel_key, kind_key, status_key, use_i18n};
+use crate::i18n::{channel_key, kind_key, use_i18n};
 use crate::links;
-use chrono::{DateTime, Utc};
+use follow_up::follow_up;
 use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
+use progress::progress;
 use shared::error::ErrorCode;
-use shared::ids::TrackingNo;
+use shared::ids::{AccessToken, TrackingNo};
 use shared::request::Contact;
+use shared::status::Status;
 use shared::ticket::{PrivateTicketView, PublicTicketView, TicketView};
+
+/// What the page keeps across reloads of the view: the token, and the confirmation of the
+/// reporter's last follow-up (shown, and focused, once the reloaded view is in).
+#[derive(Clone, Copy)]
+struct Reload {
+    done: RwSignal<Option<&'static str>>,
+    run: Callback<()>,
+}
 
 #[component]
 pub fn TicketPage() -> impl IntoView {
@@ -36,6 +51,7 @@ pub fn TicketPage() -> impl IntoView {
             }
         }
     });
+    let reload = Reload { done: RwSignal::new(None), run: Callback::new(move |_| ticket.refetch()) };
     page_title(move || {
         ticket
             .get()
@@ -48,7 +64,10 @@ pub fn TicketPage() -> impl IntoView {
         <div class="page">
             {move || match ticket.get() {
                 None => view! { <p class="loading" role="status">{i18n.tr("common.loading")}</p> }.into_any(),
-                Some(Ok(Some(view))) => view! { <TicketDetails view/> }.into_any(),
+                Some(Ok(Some(view))) => {
+                    let token = links::token_from_hash(&location.hash.get_untracked());
+                    view! { <TicketDetails view token reload/> }.into_any()
+                }
                 Some(Ok(None)) => view! {
                     <Problem message=i18n.tr("track.invalid") href="/track".to_owned() link=i18n.tr("ticket.search_again")/>
                 }
@@ -100,43 +119,18 @@ fn coords(lat: f64, lng: f64, exact: bool) -> String {
     format!("{}, {}", dom::fixed(lat, digits), dom::fixed(lng, digits))
 }
 
-/// One line of a summary list. The rows are data rendered by one loop: each distinct
-/// `view!` shape costs wasm, so the page has one row shape instead of a dozen.
-enum Value {
-    Text(String),
-    /// A translation key chosen at run time (status, kind, channel).
-    Key(String),
-    Time(DateTime<Utc>),
-}
-
-fn row(label: &'static str, value: Value) -> (&'static str, Value) {
-    (label, value)
+/// What the reporter may still do: add information while the work is open or within the
+/// follow-up window; reopen within the window after a reply.
+fn follow_up_allowed(v: &PrivateTicketView) -> (bool, bool) {
+    let status = v.public.status;
+    let in_window = v.follow_up_until.is_some_and(|until| until.timestamp_millis() as f64 > js_sys::Date::now());
+    let can_reopen = in_window && matches!(status, Status::Replied | Status::Closed);
+    let can_add = !status.is_final() && (status.is_open() || in_window);
+    (can_add, can_reopen)
 }
 
 #[component]
-fn SummaryList(rows: Vec<(&'static str, Value)>) -> impl IntoView {
-    let i18n = use_i18n();
-    let rows = rows
-        .into_iter()
-        .map(|(label, value)| {
-            let value = match value {
-                Value::Text(text) => EitherOf3::A(text),
-                Value::Key(key) => EitherOf3::B(i18n.tr_key(key)),
-                Value::Time(at) => EitherOf3::C(view! { <Time at/> }),
-            };
-            view! {
-                <div class="summary-list__row">
-                    <dt>{i18n.tr(label)}</dt>
-                    <dd>{value}</dd>
-                </div>
-            }
-        })
-        .collect_view();
-    view! { <dl class="summary-list">{rows}</dl> }
-}
-
-#[component]
-fn TicketDetails(view: TicketView) -> impl IntoView {
+fn TicketDetails(view: TicketView, token: Option<AccessToken>, reload: Reload) -> impl IntoView {
     let i18n = use_i18n();
     let tiles = use_setup().get_untracked().and_then(Result::ok).map(|s| Tiles::of(&s.config)).unwrap_or_default();
     let private = match &view {
@@ -144,7 +138,6 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
         TicketView::Public(_) => None,
     };
     let p: PublicTicketView = view.public_part().clone();
-    let status = p.status;
     let category = p.category.path.join(" › ");
     let category = if category.is_empty() { p.category.code.to_string() } else { category };
     let description = private.as_ref().map(|v| v.original_description.clone()).unwrap_or_else(|| p.description.clone());
@@ -172,6 +165,29 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
         }
     });
 
+    // A merged duplicate's reporter follows the master: its status, reply and history come
+    // right after the status line, this request's own facts after them.
+    let (own_rows, later_rows) = if p.master.is_some() { (Vec::new(), rows) } else { (rows, Vec::new()) };
+    let master_block = p.master.clone().map(|m| {
+        let no = m.tracking_no.as_str().to_owned();
+        view! {
+            <p class="notice" id="merged-into">{move || i18n.tf("ticket.merged_into", &[("master", &no)])}</p>
+            <section aria-labelledby="master-heading">
+                <h2 id="master-heading" class="ticket-title">{m.title.clone()}</h2>
+                {progress(&m, "master-", vec![row("ticket.tracking_no", Value::Text(m.tracking_no.as_str().to_owned()))])}
+                <h2>{i18n.tr("ticket.master_timeline")}</h2>
+                <Timeline entries=m.timeline.clone() id="master-timeline"/>
+            </section>
+        }
+    });
+
+    let follow_up = private.as_ref().zip(token).and_then(|(v, token)| {
+        let (can_add, can_reopen) = follow_up_allowed(v);
+        (can_add || can_reopen).then(|| {
+            follow_up(p.tracking_no.clone(), token, can_add, can_reopen, v.follow_up_until, reload.done, reload.run)
+        })
+    });
+
     let private_block = private.map(|v| {
         view! {
             <section class="private-box" aria-labelledby="private-heading">
@@ -182,22 +198,41 @@ fn TicketDetails(view: TicketView) -> impl IntoView {
         }
     });
 
+    // After a follow-up the view was reloaded: say it worked, where focus lands.
+    if reload.done.get_untracked().is_some() {
+        request_animation_frame(|| {
+            dom::focus_id("follow-up-done");
+        });
+    }
+    // Known when the view is built (the view is rebuilt by each reload); hidden again as soon as
+    // the reporter sends something else.
+    let done_key = reload.done.get_untracked().unwrap_or("follow.info.done");
+    let done = view! {
+        <p
+            id="follow-up-done"
+            class="notice notice--success"
+            role="status"
+            tabindex="-1"
+            hidden=move || reload.done.with(Option::is_none)
+        >
+            {i18n.tr(done_key)}
+        </p>
+    };
+
     view! {
         <p class="caption">{i18n.tr("ticket.heading")}</p>
         <h1 class="ticket-title">{p.title.clone()}</h1>
-        <p class="status-line">
-            {i18n.tr("ticket.status")} " "
-            <strong id="status" class=format!("status status--{}", status.as_str())>
-                {i18n.tr_key(status_key(status))}
-            </strong>
-        </p>
-        <SummaryList rows/>
+        {done}
+        {progress(&p, "", own_rows)}
+        {master_block}
+        <SummaryList rows=later_rows/>
         <h2>{i18n.tr("field.description")}</h2>
         <p class="description">{description}</p>
         {location_block}
         {private_block}
+        {follow_up}
         <h2>{i18n.tr("ticket.timeline")}</h2>
-        <Timeline entries=p.timeline.clone()/>
+        <Timeline entries=p.timeline/>
     }
 }
 
