@@ -69,10 +69,14 @@ pub enum Permission {
     Handle,
     /// 督办: confirm unreasonable requests, follow late whistles.
     Supervise,
+    /// 回访: the call centre records phone call-backs.
+    CallBack,
+    /// 评议: deputies and observers grade their samples.
+    Grade,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 17] = [
         Permission::OwnAccount,
         Permission::ViewDepartments,
         Permission::ManageDepartments,
@@ -88,6 +92,8 @@ impl Permission {
         Permission::ViewTickets,
         Permission::Handle,
         Permission::Supervise,
+        Permission::CallBack,
+        Permission::Grade,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -107,6 +113,8 @@ impl Permission {
             Permission::ViewTickets => "view_tickets",
             Permission::Handle => "handle",
             Permission::Supervise => "supervise",
+            Permission::CallBack => "call_back",
+            Permission::Grade => "grade",
         }
     }
 
@@ -134,6 +142,8 @@ pub const POLICY: &[(Permission, &[Role])] = &[
     (Permission::ViewTickets, &[Dispatcher, Handler, DepartmentHead, Supervisor, Observer, Admin]),
     (Permission::Handle, &[Handler, DepartmentHead]),
     (Permission::Supervise, &[Supervisor, Admin]),
+    (Permission::CallBack, &[Dispatcher, Supervisor]),
+    (Permission::Grade, &[Observer]),
 ];
 
 pub fn allows(role: Role, permission: Permission) -> bool {
@@ -274,6 +284,23 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/admin/jobs/deliver", Staff(Permission::ManageDepartments)),
     route(Post, "/api/v1/requests/:tracking_no/reopen", Public),
     route(Post, "/api/v1/requests/:tracking_no/info", Public),
+    route(Get, "/api/v1/requests/:tracking_no/rating", Public),
+    route(Post, "/api/v1/requests/:tracking_no/rating", Public),
+    route(Get, "/api/v1/callbacks", Staff(Permission::CallBack)),
+    route(Post, "/api/v1/tickets/:tracking_no/callbacks", Staff(Permission::CallBack)),
+    route(Get, "/api/v1/supervision/rating-reviews", Staff(Permission::Supervise)),
+    route(Post, "/api/v1/tickets/:tracking_no/rating-review", Staff(Permission::Supervise)),
+    route(Get, "/api/v1/admin/settings/evaluation", Staff(Permission::ViewRules)),
+    route(Put, "/api/v1/admin/settings/evaluation", Staff(Permission::ManageRules)),
+    route(Put, "/api/v1/admin/settings/assessment", Staff(Permission::ManageRules)),
+    route(Put, "/api/v1/admin/observers/:id", Staff(Permission::ManageStaff)),
+    route(Post, "/api/v1/admin/jobs/sample", Staff(Permission::ManageRules)),
+    route(Get, "/api/v1/observer/samples", Staff(Permission::Grade)),
+    route(Post, "/api/v1/observer/samples/:id/tickets/:tracking_no/grade", Staff(Permission::Grade)),
+    route(Get, "/api/v1/open/assessment", Public),
+    route(Get, "/api/v1/open/assessment.csv", Public),
+    route(Get, "/api/v1/open/assessment/settings", Public),
+    route(Get, "/api/v1/open/grades", Public),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

@@ -76,22 +76,22 @@ const UNCLOSED_QUOTE: &str = "a quoted cell is never closed: the rest of the fil
 const TEXT_AFTER_QUOTE: &str = "text follows the closing quote of a quoted cell (write a quote inside one as \"\")";
 
 /// One record as read: its cells, and the first cell (0-based) whose quoting is broken.
-struct Record {
-    cells: Vec<String>,
-    problem: Option<(usize, &'static str)>,
+pub(crate) struct Record {
+    pub(crate) cells: Vec<String>,
+    pub(crate) problem: Option<(usize, &'static str)>,
     /// An empty or spaces-only line with no quotes: not a row.
-    blank: bool,
+    pub(crate) blank: bool,
 }
 
 /// Splits the text into records, RFC 4180 style: commas separate cells, CRLF, LF or a lone CR
 /// ends a record outside quotes. A quote opens a quoted cell only as the cell's first character;
 /// elsewhere in an unquoted cell it is kept as written.
-struct Records<'a> {
+pub(crate) struct Records<'a> {
     chars: std::iter::Peekable<std::str::Chars<'a>>,
 }
 
 impl<'a> Records<'a> {
-    fn new(text: &'a str) -> Self {
+    pub(crate) fn new(text: &'a str) -> Self {
         Records { chars: text.strip_prefix('\u{feff}').unwrap_or(text).chars().peekable() }
     }
 }

@@ -5,6 +5,7 @@
 
 pub mod api;
 pub mod area;
+pub mod assessment;
 pub mod auth;
 pub mod calendar;
 pub mod catalogue;
@@ -14,7 +15,9 @@ pub mod dispatch;
 pub mod dispute;
 pub mod duplicates;
 pub mod error;
+pub mod evaluation;
 pub mod geo;
+pub mod grading;
 pub mod handling;
 pub mod ids;
 pub mod import;
@@ -27,6 +30,7 @@ pub mod reply_quality;
 pub mod request;
 pub mod review;
 pub mod rules;
+pub mod sampling;
 pub mod session;
 pub mod settings;
 pub mod sla;

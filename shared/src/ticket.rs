@@ -190,6 +190,21 @@ pub enum EventKind {
         department: String,
         outcome: String,
     },
+    // Evaluation (回访评价).
+    /// The citizen's judgement of the reply: on the reporter's own timeline, never public.
+    Rated {
+        satisfaction: crate::evaluation::Satisfaction,
+        resolved: bool,
+        source: crate::evaluation::EvaluationSource,
+    },
+    /// A phone call-back that did not reach an answer.
+    CalledBack {
+        outcome: crate::evaluation::CallOutcome,
+    },
+    /// A supervisor's decision on an unsatisfied, unresolved rating.
+    RatingReviewed {
+        reopen: bool,
+    },
 }
 
 impl TicketEvent {

@@ -8,7 +8,9 @@
 //! - `build` — the Worker and the app, ready for `wrangler dev` or `wrangler deploy`
 //! - `setup [--browser]` — install the pinned tools that are missing
 //! - `admin create --username NAME [--display-name TEXT] [--persist-to DIR]` — the first admin of a local stack
+//! - `assess --csv FILE --month YYYY-MM [--by department|street] [--settings FILE]` — recompute a published league table
 
+mod assess;
 mod bench;
 mod bench_dispatch;
 mod build;
@@ -32,7 +34,7 @@ pub fn root() -> PathBuf {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build | setup [--browser] | admin create --username NAME>"
+    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build | setup [--browser] | admin create --username NAME | assess --csv FILE --month YYYY-MM>"
 }
 
 fn run(args: &[String]) -> Result<()> {
@@ -47,6 +49,7 @@ fn run(args: &[String]) -> Result<()> {
             build::all()
         }
         "admin" => stack::admin(rest),
+        "assess" => assess::run(rest),
         "seed" => {
             let url = match rest {
                 [flag, url] if flag == "--url" => url.trim_end_matches('/').to_owned(),

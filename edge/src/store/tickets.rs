@@ -158,6 +158,9 @@ pub(crate) fn event_kind_name(kind: &EventKind) -> &'static str {
         EventKind::Listed { .. } => "listed",
         EventKind::Escalated { .. } => "escalated",
         EventKind::PhoneReminder { .. } => "phone_reminder",
+        EventKind::Rated { .. } => "rated",
+        EventKind::CalledBack { .. } => "called_back",
+        EventKind::RatingReviewed { .. } => "rating_reviewed",
     }
 }
 
