@@ -36,6 +36,9 @@ async fn periodic(cron: &str, env: &worker::Env, now: chrono::DateTime<chrono::U
     if cron == SUPERVISE {
         let summary = supervise(&store, env, &state, now, None).await?;
         worker::console_log!("cron {cron:?} at {now}: supervision {summary:?}");
+        // Observers' samples: drawn on the first run of each week, skipped after.
+        let sampling = crate::sampling::draw_week(&store, state.city.offset(), now).await?;
+        worker::console_log!("cron {cron:?} at {now}: sampling {sampling:?}");
     }
     // Every run delivers; the hourly one too, so its new notices go out at once.
     let summary = deliver(&store, now).await?;

@@ -13,6 +13,7 @@ mod handlers;
 mod http;
 mod intake;
 mod routes;
+mod sampling;
 mod store;
 mod supervise;
 

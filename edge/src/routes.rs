@@ -3,8 +3,9 @@
 
 use crate::config::AppState;
 use crate::handlers::{
-    account, admin, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, follow_up, import,
-    jobs, notifications, requests, rules, supervision, system, tickets, triage, workbench,
+    account, admin, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, evaluation, follow_up,
+    import, jobs, notifications, observers, open_data, requests, rules, supervision, system, tickets, triage,
+    workbench,
 };
 use worker::Router;
 
@@ -97,5 +98,22 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .post_async("/api/v1/admin/jobs/deliver", jobs::deliver)
         .post_async("/api/v1/requests/:tracking_no/reopen", follow_up::reopen)
         .post_async("/api/v1/requests/:tracking_no/info", follow_up::add_info)
+        .get_async("/api/v1/requests/:tracking_no/rating", evaluation::form)
+        .post_async("/api/v1/requests/:tracking_no/rating", evaluation::rate)
+        .get_async("/api/v1/callbacks", evaluation::callbacks_due)
+        .post_async("/api/v1/tickets/:tracking_no/callbacks", evaluation::callback)
+        .get_async("/api/v1/supervision/rating-reviews", evaluation::reviews)
+        .post_async("/api/v1/tickets/:tracking_no/rating-review", evaluation::decide_review)
+        .get_async("/api/v1/admin/settings/evaluation", evaluation::get_settings)
+        .put_async("/api/v1/admin/settings/evaluation", evaluation::put_settings)
+        .put_async("/api/v1/admin/settings/assessment", evaluation::put_assessment_settings)
+        .put_async("/api/v1/admin/observers/:id", observers::set_profile)
+        .post_async("/api/v1/admin/jobs/sample", jobs::sample)
+        .get_async("/api/v1/observer/samples", observers::samples)
+        .post_async("/api/v1/observer/samples/:id/tickets/:tracking_no/grade", observers::grade)
+        .get_async("/api/v1/open/assessment", open_data::assessment)
+        .get_async("/api/v1/open/assessment.csv", open_data::csv)
+        .get_async("/api/v1/open/assessment/settings", open_data::settings)
+        .get_async("/api/v1/open/grades", open_data::grades)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

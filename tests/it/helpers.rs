@@ -13,6 +13,9 @@ pub static CLASSIFIER: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(()
 /// reason about exact deadlines those settings produce.
 pub static CLOCKS: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 
+/// Held by tests that change the evaluation settings (what an unresolved complaint leads to).
+pub static EVALUATION: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+
 #[derive(Clone)]
 pub struct TestApp {
     pub address: String,

@@ -16,6 +16,7 @@ mod api_admin;
 mod api_auth;
 mod api_authz;
 mod api_dispatch;
+mod api_evaluation;
 mod api_handling;
 mod api_ladder;
 mod api_rules;

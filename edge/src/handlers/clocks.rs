@@ -23,7 +23,7 @@ use worker::{Request, Response, Result, RouteContext};
 /// Calendar edits carry a year of days; allow for long names.
 const CALENDAR_LIMIT: usize = 64 * 1024;
 
-async fn save<T: Serialize>(
+pub(crate) async fn save<T: Serialize>(
     ctx: &RouteContext<AppState>,
     store: &Store,
     key: &str,

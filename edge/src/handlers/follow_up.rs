@@ -17,10 +17,10 @@ use shared::status::{transition, Action, Status};
 use shared::ticket::{EventKind, Ticket};
 use worker::{Request, Response, Result, RouteContext};
 
-const CITIZEN: &str = "citizen";
+pub(crate) const CITIZEN: &str = "citizen";
 
 /// The ticket of the path, if the presented token is its reporter's.
-async fn own_ticket(
+pub(crate) async fn own_ticket(
     req: &Request,
     ctx: &RouteContext<AppState>,
     store: &Store,
@@ -35,6 +35,47 @@ async fn own_ticket(
     Ok((ticket, lead))
 }
 
+/// The statements that send a ticket back to its lead with fresh clocks from the SLA it was
+/// given, counted as a reopening; `actor` is the citizen or the supervisor deciding a review.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn reopen_statements(
+    store: &Store,
+    intake: &intake::Intake,
+    offset: chrono::FixedOffset,
+    ticket: &Ticket,
+    lead: Option<&str>,
+    reason: String,
+    actor: &str,
+    now: chrono::DateTime<chrono::Utc>,
+) -> std::result::Result<(Vec<worker::D1PreparedStatement>, Deadlines, Status), ApiError> {
+    let to = transition(ticket.status, Action::Reopen).map_err(|e| ApiError::Conflict(e.to_string()))?;
+    let (hours, days, _) = store.sla_of(&ticket.id).await?.unwrap_or((24, 10, 0));
+    let due = Deadlines::compute(
+        now,
+        Sla { response_hours: hours, resolution_days: days },
+        0,
+        &intake.clocks.calendar,
+        offset,
+    );
+    let events = [
+        event(now, EventKind::StatusChanged { from: ticket.status, to }, actor, true),
+        event(now, EventKind::Reopened { reason }, actor, false),
+    ];
+    let change = TicketChange { reopened_with: Some((&due.response_due, &due.resolution_due)), ..Default::default() };
+    let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &now, &change, &events)?;
+    if let Some(lead) = lead {
+        let n = notice(
+            lead,
+            "reopened",
+            ticket.tracking_no.as_str(),
+            value!({ "reopen_count": ticket.handling.reopen_count + 1 }),
+            now,
+        )?;
+        statements.extend(store.notice_statements(&n)?);
+    }
+    Ok((statements, due, to))
+}
+
 pub async fn reopen(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     respond(
         async {
@@ -44,36 +85,21 @@ pub async fn reopen(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
             let (ticket, lead) = own_ticket(&req, &ctx, &store).await?;
             let intake = intake::load(&store, &ctx.env).await?;
             let now = crate::clock::now();
-            let to = transition(ticket.status, Action::Reopen).map_err(|e| ApiError::Conflict(e.to_string()))?;
+            transition(ticket.status, Action::Reopen).map_err(|e| ApiError::Conflict(e.to_string()))?;
             if !intake.clocks.follow_up.allows(ticket.status, ticket.handling.replied_at, now) {
                 return Err(ApiError::Conflict("the time to reopen this request has passed; submit a new one".into()));
             }
-            // The same lead gets the request back with fresh clocks from the SLA it was given.
-            let (hours, days, _) = store.sla_of(&ticket.id).await?.unwrap_or((24, 10, 0));
-            let due = Deadlines::compute(
-                now,
-                Sla { response_hours: hours, resolution_days: days },
-                0,
-                &intake.clocks.calendar,
+            let (statements, due, to) = reopen_statements(
+                &store,
+                &intake,
                 ctx.data.city.offset(),
-            );
-            let events = [
-                event(now, EventKind::StatusChanged { from: ticket.status, to }, CITIZEN, true),
-                event(now, EventKind::Reopened { reason: reason.clone() }, CITIZEN, false),
-            ];
-            let change =
-                TicketChange { reopened_with: Some((&due.response_due, &due.resolution_due)), ..Default::default() };
-            let mut statements = store.guarded_change(&ticket.id, ticket.version, to, &now, &change, &events)?;
-            if let Some(lead) = lead.as_deref() {
-                let n = notice(
-                    lead,
-                    "reopened",
-                    ticket.tracking_no.as_str(),
-                    value!({ "reopen_count": ticket.handling.reopen_count + 1 }),
-                    now,
-                )?;
-                statements.extend(store.notice_statements(&n)?);
-            }
+                &ticket,
+                lead.as_deref(),
+                reason,
+                CITIZEN,
+                now,
+            )
+            .await?;
             commit(&store, statements, ticket.version).await?;
             Ok(json(
                 200,

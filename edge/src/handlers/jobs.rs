@@ -73,3 +73,17 @@ pub async fn deliver(mut req: Request, ctx: RouteContext<AppState>) -> Result<Re
         .await,
     )
 }
+
+/// Draw this week's observer samples now (the hourly cron does it on its first run of the week).
+pub async fn sample(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let (now, _) = moment(&mut req, &ctx).await?;
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let sampling =
+                crate::sampling::draw_week(&store, ctx.data.city.offset(), now).await.map_err(ApiError::Store)?;
+            Ok(json(200, &serde_json::json!({ "at": now, "sampling": sampling }))?)
+        }
+        .await,
+    )
+}

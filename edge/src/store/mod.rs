@@ -3,6 +3,7 @@
 
 mod casework;
 mod dispatch;
+mod evaluation;
 mod handling;
 mod ladder;
 mod notify;
@@ -12,6 +13,7 @@ mod tickets;
 
 pub use casework::*;
 pub use dispatch::DispatchWrite;
+pub use evaluation::{AssessmentRow, RatingRecord};
 pub use handling::{ExtensionDecisionRecord, InboxState, PartRecord, ReminderRecord, TicketChange};
 pub use ladder::{OpenCase, StepRecord};
 pub use notify::{DueMessage, Notice};
