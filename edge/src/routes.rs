@@ -115,5 +115,6 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/open/assessment.csv", open_data::csv)
         .get_async("/api/v1/open/assessment/settings", open_data::settings)
         .get_async("/api/v1/open/grades", open_data::grades)
+        .get_async("/api/v1/open/departments", open_data::departments)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

@@ -301,6 +301,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/open/assessment.csv", Public),
     route(Get, "/api/v1/open/assessment/settings", Public),
     route(Get, "/api/v1/open/grades", Public),
+    route(Get, "/api/v1/open/departments", Public),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

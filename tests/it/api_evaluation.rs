@@ -330,6 +330,10 @@ async fn every_published_assessment_figure_is_reproduced_from_the_open_csv() {
         status_json(app.get(&format!("/api/v1/open/assessment?month={month}&by=street")).await).await;
     assert_eq!((status, streets["by"].as_str()), (200, Some("street")), "{streets}");
 
+    let (status, names) = status_json(app.get("/api/v1/open/departments").await).await;
+    assert_eq!(status, 200);
+    assert!(names["departments"].as_array().unwrap().iter().any(|d| d["code"] == LEAD && d["name"].is_string()));
+
     // An empty month has counts of zero and no rates at all, never 0 % or 100 %.
     let (_, empty) = status_json(app.get("/api/v1/open/assessment?month=2001-01").await).await;
     assert_eq!(empty["groups"], json!([]), "{empty}");

@@ -5,7 +5,7 @@
 //! - `bench` — latency and transfer-size figures into `target/bench/*.json`
 //! - `seed --url URL` — the demo organisation and tickets into a running local stack
 //! - `eval [--quick] [--explore]` — the classifier against a TF-IDF + SVM baseline, into `target/bench/classifier.json`
-//! - `build` — the Worker and the app, ready for `wrangler dev` or `wrangler deploy`
+//! - `build [--app | --edge]` — the Worker and the app (or one of them), ready for `wrangler dev` or `wrangler deploy`
 //! - `setup [--browser]` — install the pinned tools that are missing
 //! - `admin create --username NAME [--display-name TEXT] [--persist-to DIR]` — the first admin of a local stack
 //! - `assess --csv FILE --month YYYY-MM [--by department|street] [--settings FILE]` — recompute a published league table
@@ -34,7 +34,7 @@ pub fn root() -> PathBuf {
 }
 
 fn usage() -> &'static str {
-    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build | setup [--browser] | admin create --username NAME | assess --csv FILE --month YYYY-MM>"
+    "usage: cargo xtask <dev [--port N] [--persist-to DIR] [--no-seed] | test | bench | build [--app|--edge] | setup [--browser] | admin create --username NAME | assess --csv FILE --month YYYY-MM>"
 }
 
 fn run(args: &[String]) -> Result<()> {
@@ -46,7 +46,13 @@ fn run(args: &[String]) -> Result<()> {
         "eval" => eval::run(rest),
         "build" => {
             setup::tools()?;
-            build::all()
+            // One half alone: the app's pages without disturbing a running Worker, or the Worker.
+            match rest.first().map(String::as_str) {
+                None => build::all(),
+                Some("--app") => build::app().and_then(|()| build::site()),
+                Some("--edge") => build::edge(),
+                Some(other) => Err(format!("build: unknown option {other} (--app or --edge)")),
+            }
         }
         "admin" => stack::admin(rest),
         "assess" => assess::run(rest),

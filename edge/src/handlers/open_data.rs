@@ -162,3 +162,20 @@ pub async fn grades(req: Request, ctx: RouteContext<AppState>) -> Result<Respons
         .await,
     )
 }
+
+/// The departments' public names, so open figures read as names rather than codes.
+pub async fn departments(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let names: Vec<_> = store
+                .departments()
+                .await?
+                .into_iter()
+                .map(|d| value!({ "code": d.code, "name": d.name, "level": d.level, "area": d.area }))
+                .collect();
+            Ok(json(200, &value!({ "departments": names }))?)
+        }
+        .await,
+    )
+}
