@@ -147,6 +147,18 @@ async fn unsatisfied_and_unresolved_goes_to_review_or_back_to_the_lead_as_config
     let (status, body) = rate(&app, &no, Some(&token), &content).await;
     assert_eq!((status, body["status"].as_str()), (201, Some("closed")), "{body}");
 
+    // Closed by the centre before the citizen rated: the review can let the reply stand.
+    let (no, token) = replied(&app, &dispatcher, &handler, &valid_body()).await;
+    let (status, body) = dispatcher.act(&no, "close", &json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = rate(&app, &no, Some(&token), &complaint).await;
+    assert_eq!((status, body["effect"].as_str(), body["status"].as_str()), (201, Some("review"), Some("closed")));
+    let (status, body) =
+        supervisor.act(&no, "rating-review", &json!({ "reopen": false, "note": "答复已说明情况" })).await;
+    assert_eq!((status, body["status"].as_str()), (200, Some("closed")), "{body}");
+    let (_, reviews) = supervisor.get("/api/v1/supervision/rating-reviews").await;
+    assert!(!reviews["items"].as_array().unwrap().iter().any(|i| i["tracking_no"] == no.as_str()));
+
     // Reopen: straight back to the same lead, counted.
     let (status, _) = admin.put("/api/v1/admin/settings/evaluation", &json!({ "on_unresolved": "reopen" })).await;
     assert_eq!(status, 200);

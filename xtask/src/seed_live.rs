@@ -38,6 +38,20 @@ const LIVE: &[(&str, &str, &str, &str, &str)] = &[
         "01.02.01",
         "replied",
     ),
+    (
+        "huiyin-demo-live-0005",
+        "人民路护栏修复后仍有铁条外露",
+        "人民路东段护栏更换后，靠近公交站的一段仍有铁条外露，请再检查一下。",
+        "01.02.01",
+        "rated",
+    ),
+    (
+        "huiyin-demo-live-0006",
+        "人民路公交站旁护栏松动",
+        "人民路公交站旁的护栏有一段松动，一推就晃，担心小孩靠上去会倒。",
+        "01.02.01",
+        "rated",
+    ),
 ];
 
 const REPLY: &str = "您反映的人民路东段人行道护栏损坏问题，我局已安排维修班组到现场查看，\
@@ -72,7 +86,7 @@ fn act(staff: &StaffSession, no: &str, action: &str, body: &Value) -> Result<()>
 pub fn live_work(base_url: &str, password: &str) -> Result<()> {
     let dispatcher = StaffSession::login(base_url, "dispatcher", password)?;
     let handler = StaffSession::login(base_url, "handler", password)?;
-    let order = ["submitted", "dispatched", "accepted", "in_progress", "replied"];
+    let order = ["submitted", "dispatched", "accepted", "in_progress", "replied", "rated"];
     let rank = |s: &str| order.iter().position(|o| *o == s).unwrap_or(0);
     for (key, title, description, category, stage) in LIVE {
         let body = json!({
@@ -99,8 +113,47 @@ pub fn live_work(base_url: &str, password: &str) -> Result<()> {
         }
         if status == "in_progress" && rank(stage) >= rank("replied") {
             act(&handler, &no, "reply", &json!({ "text": REPLY }))?;
+            status = "replied".into();
+        }
+        if status == "replied" && rank(stage) >= rank("rated") {
+            // The call centre's call-back: the citizen was reached and is content.
+            let answer = json!({ "outcome": "reached", "satisfaction": "satisfied", "resolved": true,
+                                 "items": { "speed": 4 }, "comment": "处理及时" });
+            match dispatcher.send(
+                "POST",
+                &format!("/api/v1/tickets/{no}/callbacks"),
+                "application/json",
+                &answer.to_string(),
+            )? {
+                (201, _) => {}
+                (status, e) => return Err(format!("call-back {no}: {status} {e}")),
+            }
         }
     }
     eprintln!("demo work in progress: {} live requests", LIVE.len());
+    observer_sample(base_url, password)
+}
+
+/// The demo observer is a 民生观察员 and has a sample to grade. Samples hold the tickets closed
+/// in the week before the draw, so a development stack draws next week's (its clock may be
+/// named); elsewhere the weekly cron does it.
+fn observer_sample(base_url: &str, password: &str) -> Result<()> {
+    let admin = StaffSession::login(base_url, "admin", password)?;
+    let (_, staff) = admin.send("GET", "/api/v1/admin/staff", "application/json", "")?;
+    let observer = staff
+        .as_array()
+        .and_then(|all| all.iter().find(|m| m["username"] == "observer"))
+        .and_then(|m| m["id"].as_str())
+        .ok_or("the demo organisation has no observer")?
+        .to_owned();
+    let profile = json!({ "kind": "people_observer", "phones": [], "emails": [] });
+    admin.send("PUT", &format!("/api/v1/admin/observers/{observer}"), "application/json", &profile.to_string())?;
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_err(|e| e.to_string())?;
+    let next_week = chrono::DateTime::from_timestamp(now.as_secs() as i64 + 7 * 86_400, 0).ok_or("the clock")?;
+    let body = json!({ "at": next_week.to_rfc3339() }).to_string();
+    match admin.send("POST", "/api/v1/admin/jobs/sample", "application/json", &body)? {
+        (200, run) => eprintln!("observer samples: {}", run["sampling"]),
+        (status, e) => eprintln!("observer samples not drawn ({status}): {e}"),
+    }
     Ok(())
 }

@@ -284,6 +284,9 @@ pub async fn decide_review(mut req: Request, ctx: RouteContext<AppState>) -> Res
                 )
                 .await?;
                 (s, to)
+            } else if ticket.status == Status::Closed {
+                // The centre closed it before the citizen rated: the reply stands, nothing moves.
+                (Vec::new(), Status::Closed)
             } else {
                 let to = transition(ticket.status, Action::Close).map_err(|e| ApiError::Conflict(e.to_string()))?;
                 let events = [event(now, EventKind::StatusChanged { from: ticket.status, to }, &audit.actor, true)];
@@ -302,8 +305,13 @@ pub async fn decide_review(mut req: Request, ctx: RouteContext<AppState>) -> Res
                 &event(now, EventKind::RatingReviewed { reopen: decision.reopen }, &audit.actor, false),
             )?);
             statements.push(store.audit_statement(&audit)?);
-            commit(&store, statements, ticket.version).await?;
-            let version = ticket.version + 1;
+            let moved = to != ticket.status || decision.reopen;
+            if moved {
+                commit(&store, statements, ticket.version).await?;
+            } else {
+                store.run_batch(statements).await?;
+            }
+            let version = ticket.version + i64::from(moved);
             Ok(crate::http::json_tagged(
                 200,
                 &value!({ "tracking_no": ticket.tracking_no, "status": to, "version": version }),
