@@ -14,6 +14,8 @@ use crate::pages::staff::areas::AreasPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::audit::AuditPage;
 #[cfg(feature = "staff")]
+use crate::pages::staff::callbacks::CallbacksPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::deadlines::DeadlinesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::departments::DepartmentsPage;
@@ -21,6 +23,8 @@ use crate::pages::staff::departments::DepartmentsPage;
 use crate::pages::staff::dispatch::{DispatchQueuePage, DispatchTicketPage};
 #[cfg(feature = "staff")]
 use crate::pages::staff::disputes::DisputesPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::evaluation::EvaluationPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::home::StaffHomePage;
 #[cfg(feature = "staff")]
@@ -33,6 +37,8 @@ use crate::pages::staff::notifications::NotificationsPage;
 use crate::pages::staff::outbox::OutboxPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::rules::RulesPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::samples::SamplesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::supervision::SupervisionPage;
 #[cfg(feature = "staff")]
@@ -143,6 +149,9 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/staff/tickets") view=WorklistPage/>
             <Route path=path!("/staff/tickets/:no") view=WorkTicketPage/>
             <Route path=path!("/staff/notifications") view=NotificationsPage/>
+            <Route path=path!("/staff/samples") view=SamplesPage/>
+            <Route path=path!("/staff/callbacks") view=CallbacksPage/>
+            <Route path=path!("/staff/evaluation") view=EvaluationPage/>
         </FlatRoutes>
     }
 }

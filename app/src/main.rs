@@ -7,6 +7,8 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod api;
+#[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
+mod eval_api;
 mod form;
 mod i18n;
 mod links;

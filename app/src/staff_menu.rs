@@ -15,11 +15,14 @@ pub struct MenuItem {
 pub const MENU: &[MenuItem] = &[
     MenuItem { path: "/staff", key: "staff.nav.home", needs: Permission::OwnAccount },
     MenuItem { path: "/staff/tickets", key: "staff.nav.tickets", needs: Permission::Handle },
+    MenuItem { path: "/staff/samples", key: "staff.nav.samples", needs: Permission::Grade },
     MenuItem { path: "/staff/dispatch", key: "staff.nav.dispatch", needs: Permission::Dispatch },
     MenuItem { path: "/staff/disputes", key: "staff.nav.disputes", needs: Permission::Dispatch },
+    MenuItem { path: "/staff/callbacks", key: "staff.nav.callbacks", needs: Permission::CallBack },
     MenuItem { path: "/staff/supervision", key: "staff.nav.supervision", needs: Permission::Supervise },
     MenuItem { path: "/staff/rules", key: "staff.nav.rules", needs: Permission::ViewRules },
     MenuItem { path: "/staff/deadlines", key: "staff.nav.deadlines", needs: Permission::ViewRules },
+    MenuItem { path: "/staff/evaluation", key: "staff.nav.evaluation", needs: Permission::ViewRules },
     MenuItem { path: "/staff/departments", key: "staff.nav.departments", needs: Permission::ViewDepartments },
     MenuItem { path: "/staff/outbox", key: "staff.nav.outbox", needs: Permission::ManageDepartments },
     MenuItem { path: "/staff/staff", key: "staff.nav.staff", needs: Permission::ViewStaff },
@@ -147,14 +150,19 @@ mod tests {
     #[test]
     fn each_role_sees_what_the_policy_allows() {
         let admin = menu_for(&Role::Admin.permissions());
-        // The admin may do everything listed but a department's own casework.
-        assert_eq!(admin.len(), MENU.len() - 1);
-        assert!(admin.iter().all(|i| i.key != "staff.nav.tickets"));
+        // The admin may do everything listed but a department's own casework, the call centre's
+        // call-backs and observers' grading.
+        assert_eq!(admin.len(), MENU.len() - 3);
+        for key in ["staff.nav.tickets", "staff.nav.callbacks", "staff.nav.samples"] {
+            assert!(admin.iter().all(|i| i.key != key), "{key}");
+        }
+        assert!(admin.iter().any(|i| i.key == "staff.nav.evaluation"));
         let observer: Vec<_> = menu_for(&Role::Observer.permissions()).iter().map(|i| i.key).collect();
-        assert_eq!(observer, ["staff.nav.home", "staff.nav.departments", "staff.nav.account"]);
+        assert_eq!(observer, ["staff.nav.home", "staff.nav.samples", "staff.nav.departments", "staff.nav.account"]);
         let supervisor: Vec<_> = menu_for(&Role::Supervisor.permissions()).iter().map(|i| i.key).collect();
         assert!(supervisor.contains(&"staff.nav.audit") && !supervisor.contains(&"staff.nav.areas"));
         assert!(supervisor.contains(&"staff.nav.dispatch") && supervisor.contains(&"staff.nav.supervision"));
+        assert!(supervisor.contains(&"staff.nav.callbacks") && !supervisor.contains(&"staff.nav.samples"));
         // The centre dispatches but does not decide on unreasonable requests.
         let dispatcher: Vec<_> = menu_for(&Role::Dispatcher.permissions()).iter().map(|i| i.key).collect();
         assert_eq!(
@@ -163,8 +171,10 @@ mod tests {
                 "staff.nav.home",
                 "staff.nav.dispatch",
                 "staff.nav.disputes",
+                "staff.nav.callbacks",
                 "staff.nav.rules",
                 "staff.nav.deadlines",
+                "staff.nav.evaluation",
                 "staff.nav.departments",
                 "staff.nav.account"
             ]
@@ -194,6 +204,8 @@ mod tests {
         assert_eq!(current("/staff/rules"), Some("/staff/rules"));
         assert_eq!(current("/staff/disputes"), Some("/staff/disputes"));
         assert_eq!(current("/staff/tickets/20261128-0000019"), Some("/staff/tickets"));
+        assert_eq!(current("/staff/samples"), Some("/staff/samples"));
+        assert_eq!(current("/staff/evaluation"), Some("/staff/evaluation"));
         assert_eq!(current("/staffing"), None);
         assert_eq!(current("/track"), None);
     }

@@ -25,6 +25,7 @@ mod browser;
 mod e2e_dispatch;
 mod e2e_follow_up;
 mod e2e_handling;
+mod e2e_observer;
 mod e2e_rules;
 mod e2e_staff;
 mod e2e_submit;

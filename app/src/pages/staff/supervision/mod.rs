@@ -1,7 +1,8 @@
 //! `/staff/supervision`: a supervisor's (督办) desk. Proposals that a request is unreasonable,
 //! to confirm or reject (until confirmed a request counts against its department like any
-//! other); extension requests to approve or refuse; the supervision ladder's record, with phone
-//! reminders; and street offices' late whistles.
+//! other); extension requests to approve or refuse; citizens' unsatisfied, unresolved ratings to
+//! review (不满意复核); the supervision ladder's record, with phone reminders; and street offices'
+//! late whistles.
 
 use super::dispatch::parts::{load_lookups, Lookups};
 use crate::app::page_title;
@@ -21,10 +22,12 @@ use shared::review::UnreasonableReason;
 
 mod extensions;
 mod ladder;
+mod reviews;
 mod whistles;
 
 use extensions::Extensions;
 use ladder::LadderRecord;
+use reviews::RatingReviews;
 use whistles::LateWhistles;
 
 type Proposals = LocalResource<Result<Vec<Proposal>, crate::api::ApiError>>;
@@ -95,6 +98,7 @@ pub fn SupervisionPage() -> impl IntoView {
                 {body}
             </section>
             <Extensions names/>
+            <RatingReviews names/>
             <LadderRecord names/>
             <LateWhistles names/>
         </StaffShell>
