@@ -3,6 +3,7 @@
 //! No platform crates live here: time and randomness are passed in by the caller,
 //! so every rule can be tested on the host.
 
+pub mod alerts;
 pub mod api;
 pub mod area;
 pub mod assessment;
@@ -16,9 +17,12 @@ pub mod dispute;
 pub mod duplicates;
 pub mod error;
 pub mod evaluation;
+pub mod forecast;
 pub mod geo;
 pub mod grading;
 pub mod handling;
+pub mod heat;
+pub mod hot_issues;
 pub mod ids;
 pub mod import;
 pub mod import_csv;
