@@ -3,9 +3,9 @@
 
 use crate::config::AppState;
 use crate::handlers::{
-    account, admin, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, evaluation, follow_up,
-    import, jobs, notifications, observers, open_data, requests, rules, supervision, system, tickets, triage,
-    workbench,
+    account, admin, analytics, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, evaluation,
+    follow_up, import, jobs, notifications, observers, open_data, requests, rules, supervision, system, tickets,
+    triage, workbench,
 };
 use worker::Router;
 
@@ -116,5 +116,7 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/open/assessment/settings", open_data::settings)
         .get_async("/api/v1/open/grades", open_data::grades)
         .get_async("/api/v1/open/departments", open_data::departments)
+        .get_async("/api/v1/open/dashboard", analytics::dashboard)
+        .get_async("/api/v1/admin/rollups/verify", analytics::verify)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

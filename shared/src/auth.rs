@@ -302,6 +302,8 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/open/assessment/settings", Public),
     route(Get, "/api/v1/open/grades", Public),
     route(Get, "/api/v1/open/departments", Public),
+    route(Get, "/api/v1/open/dashboard", Public),
+    route(Get, "/api/v1/admin/rollups/verify", Staff(Permission::ReadAudit)),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

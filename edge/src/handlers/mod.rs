@@ -1,5 +1,6 @@
 pub mod account;
 pub mod admin;
+pub mod analytics;
 pub mod areas;
 pub mod auth;
 pub mod casework;

@@ -1,6 +1,7 @@
 //! All SQL of the Worker, one file per subject. A change and its audit event are always
 //! written in one batch (one transaction).
 
+mod analytics;
 mod casework;
 mod dispatch;
 mod evaluation;
@@ -11,6 +12,7 @@ mod staff;
 mod staff_tickets;
 mod tickets;
 
+pub use analytics::{DailyCount, Slice};
 pub use casework::*;
 pub use dispatch::DispatchWrite;
 pub use evaluation::{AssessmentRow, RatingRecord};

@@ -1,0 +1,157 @@
+//! The public dashboard, read from the rollups (at most one row per day of the period, plus one
+//! per category family), and the admins' check that the rollups equal a recount.
+
+use super::casework::invalid;
+use super::respond;
+use crate::config::{AppState, DB_BINDING};
+use crate::error::ApiError;
+use crate::http::{json, query_param};
+use crate::store::{DailyCount, Slice, Store};
+use chrono::{Datelike, Duration, NaiveDate};
+use serde_json::json as value;
+use shared::error::FieldErrorCode;
+use shared::request::Channel;
+use std::collections::BTreeMap;
+use worker::{Request, Response, Result, RouteContext};
+
+/// A year and a day: a leap year's dashboard, and never more rows than days.
+const MAX_DAYS: i64 = 366;
+const DEFAULT_DAYS: i64 = 30;
+
+fn date(req: &Request, name: &str) -> std::result::Result<Option<NaiveDate>, ApiError> {
+    match query_param(req, name) {
+        None => Ok(None),
+        Some(raw) => NaiveDate::parse_from_str(&raw, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| invalid(name, FieldErrorCode::InvalidFormat, "a date like 2026-11-29")),
+    }
+}
+
+/// `?from=&to=` (city-local days, inclusive; default the last 30 days) and the filters.
+struct Query {
+    from: NaiveDate,
+    to: NaiveDate,
+    family: Option<String>,
+    district: Option<String>,
+    channel: Option<String>,
+}
+
+fn query(req: &Request, ctx: &RouteContext<AppState>) -> std::result::Result<Query, ApiError> {
+    let today = crate::clock::now().with_timezone(&ctx.data.city.offset()).date_naive();
+    let to = date(req, "to")?.unwrap_or(today);
+    let from = date(req, "from")?.unwrap_or(to - Duration::days(DEFAULT_DAYS - 1));
+    if from > to {
+        return Err(invalid("from", FieldErrorCode::OutOfRange, "on or before `to`"));
+    }
+    if (to - from).num_days() >= MAX_DAYS {
+        return Err(invalid("from", FieldErrorCode::OutOfRange, "at most 366 days before `to`"));
+    }
+    let family = query_param(req, "category").filter(|c| !c.is_empty());
+    if family.as_deref().is_some_and(|f| f.len() != 2 || !f.bytes().all(|b| b.is_ascii_digit())) {
+        return Err(invalid("category", FieldErrorCode::InvalidFormat, "a first-level category code like 01"));
+    }
+    let district = query_param(req, "area").filter(|a| !a.is_empty());
+    if district.as_deref().is_some_and(|d| d.contains('.') || d.len() > 32) {
+        return Err(invalid("area", FieldErrorCode::InvalidFormat, "a district code like a3"));
+    }
+    let channel = query_param(req, "channel").filter(|c| !c.is_empty());
+    if channel.as_deref().is_some_and(|c| Channel::parse(c).is_none()) {
+        return Err(invalid("channel", FieldErrorCode::UnknownValue, "a channel such as web or hotline"));
+    }
+    Ok(Query { from, to, family, district, channel })
+}
+
+fn rate(on_time: i64, late: i64) -> Option<f64> {
+    (on_time + late > 0).then(|| on_time as f64 / (on_time + late) as f64)
+}
+
+fn add(into: &mut [i64; 4], d: &DailyCount) {
+    into[0] += d.created;
+    into[1] += d.accepted;
+    into[2] += d.replied;
+    into[3] += d.closed;
+}
+
+fn series(buckets: BTreeMap<String, [i64; 4]>) -> Vec<serde_json::Value> {
+    buckets
+        .into_iter()
+        .map(|(key, [created, accepted, replied, closed])| {
+            value!({ "key": key, "created": created, "accepted": accepted, "replied": replied, "closed": closed })
+        })
+        .collect()
+}
+
+pub async fn dashboard(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let q = query(&req, &ctx)?;
+            let slice =
+                Slice { family: q.family.as_deref(), district: q.district.as_deref(), channel: q.channel.as_deref() };
+            let (from, to) = (q.from.to_string(), q.to.to_string());
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let days = store.daily_counts(&slice, &from, &to).await?;
+            let families = store.family_totals(&slice, &from, &to).await?;
+            let (mut by_day, mut by_week, mut by_month) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
+            let mut totals = [0i64; 4];
+            let (mut r_on, mut r_late, mut s_on, mut s_late) = (0, 0, 0, 0);
+            for d in &days {
+                add(&mut totals, d);
+                (r_on, r_late, s_on, s_late) = (
+                    r_on + d.response_on_time,
+                    r_late + d.response_late,
+                    s_on + d.resolution_on_time,
+                    s_late + d.resolution_late,
+                );
+                let Ok(day) = NaiveDate::parse_from_str(&d.day, "%Y-%m-%d") else {
+                    continue;
+                };
+                let week = day.iso_week();
+                add(by_day.entry(d.day.clone()).or_insert([0; 4]), d);
+                add(by_week.entry(format!("{}-W{:02}", week.year(), week.week())).or_insert([0; 4]), d);
+                add(by_month.entry(format!("{}-{:02}", day.year(), day.month())).or_insert([0; 4]), d);
+            }
+            let [created, accepted, replied, closed] = totals;
+            Ok(json(
+                200,
+                &value!({
+                    "from": from,
+                    "to": to,
+                    "category": q.family,
+                    "area": q.district,
+                    "channel": q.channel,
+                    "totals": { "created": created, "accepted": accepted, "replied": replied, "closed": closed },
+                    "on_time": {
+                        "response": rate(r_on, r_late), "response_counts": [r_on, r_on + r_late],
+                        "resolution": rate(s_on, s_late), "resolution_counts": [s_on, s_on + s_late],
+                    },
+                    "days": series(by_day),
+                    "weeks": series(by_week),
+                    "months": series(by_month),
+                    "categories": families.into_iter().map(|(f, n)| value!({ "category": f, "created": n })).collect::<Vec<_>>(),
+                }),
+            )?)
+        }
+        .await,
+    )
+}
+
+/// Admins: the rollup against a recount of every ticket (a scan; not for public pages).
+pub async fn verify(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let (rows, only_kept, only_recounted) = store.rollup_mismatches().await?;
+            let sample = |v: Vec<DailyCount>| v.into_iter().take(20).collect::<Vec<_>>();
+            Ok(json(
+                200,
+                &value!({
+                    "rows": rows,
+                    "consistent": only_kept.is_empty() && only_recounted.is_empty(),
+                    "only_in_rollup": sample(only_kept),
+                    "only_in_recount": sample(only_recounted),
+                }),
+            )?)
+        }
+        .await,
+    )
+}

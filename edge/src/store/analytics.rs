@@ -1,0 +1,107 @@
+//! The dashboards' rollups (migration 0007): daily counts by category family, district and
+//! channel, kept by triggers; and the recount that checks them.
+
+use super::{text, Store, StoreResult};
+use serde::{Deserialize, Serialize};
+
+/// The rollup computed afresh from the tickets, in the rollup's own shape. Scans every ticket:
+/// for the admins' check only, never for a public page.
+const RECOUNT: &str = include_str!("recount.sql");
+
+/// One day of one (family, district, channel) slice; `*` is all.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DailyCount {
+    pub family: String,
+    pub district: String,
+    pub channel: String,
+    pub day: String,
+    pub created: i64,
+    pub accepted: i64,
+    pub response_on_time: i64,
+    pub response_late: i64,
+    pub replied: i64,
+    pub resolution_on_time: i64,
+    pub resolution_late: i64,
+    pub closed: i64,
+}
+
+impl DailyCount {
+    fn is_empty(&self) -> bool {
+        [
+            self.created,
+            self.accepted,
+            self.response_on_time,
+            self.response_late,
+            self.replied,
+            self.resolution_on_time,
+            self.resolution_late,
+            self.closed,
+        ]
+        .iter()
+        .all(|n| *n == 0)
+    }
+}
+
+/// Which slice of the rollup a dashboard reads; `None` is all (`*`).
+pub struct Slice<'a> {
+    pub family: Option<&'a str>,
+    pub district: Option<&'a str>,
+    pub channel: Option<&'a str>,
+}
+
+const COLUMNS: &str = "family, district, channel, day, created, accepted, response_on_time, response_late, replied, \
+                       resolution_on_time, resolution_late, closed";
+
+impl Store {
+    /// The rows of the rollup that differ from a recount (both sides, all-zero rows ignored).
+    pub async fn rollup_mismatches(&self) -> StoreResult<(usize, Vec<DailyCount>, Vec<DailyCount>)> {
+        let kept =
+            self.db.prepare(format!("SELECT {COLUMNS} FROM daily_counts")).all().await?.results::<DailyCount>()?;
+        let recounted = self.db.prepare(RECOUNT).all().await?.results::<DailyCount>()?;
+        let kept: std::collections::HashSet<DailyCount> = kept.into_iter().filter(|r| !r.is_empty()).collect();
+        let recounted: std::collections::HashSet<DailyCount> = recounted.into_iter().collect();
+        let only_kept = kept.difference(&recounted).cloned().collect();
+        let only_recounted = recounted.difference(&kept).cloned().collect();
+        Ok((kept.len(), only_kept, only_recounted))
+    }
+
+    /// Days `[from, to]` of one slice, oldest first: at most one row per day.
+    pub async fn daily_counts(&self, slice: &Slice<'_>, from: &str, to: &str) -> StoreResult<Vec<DailyCount>> {
+        Ok(self
+            .db
+            .prepare(format!(
+                "SELECT {COLUMNS} FROM daily_counts WHERE family = ?1 AND district = ?2 AND channel = ?3 \
+                 AND day >= ?4 AND day <= ?5 ORDER BY day"
+            ))
+            .bind(&[
+                text(slice.family.unwrap_or("*")),
+                text(slice.district.unwrap_or("*")),
+                text(slice.channel.unwrap_or("*")),
+                text(from),
+                text(to),
+            ])?
+            .all()
+            .await?
+            .results::<DailyCount>()?)
+    }
+
+    /// Created per category family over `[from, to]` for the slice's district and channel.
+    pub async fn family_totals(&self, slice: &Slice<'_>, from: &str, to: &str) -> StoreResult<Vec<(String, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            family: String,
+            created: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT family, SUM(created) AS created FROM daily_counts WHERE family <> '*' AND district = ?1 \
+                 AND channel = ?2 AND day >= ?3 AND day <= ?4 GROUP BY family ORDER BY created DESC",
+            )
+            .bind(&[text(slice.district.unwrap_or("*")), text(slice.channel.unwrap_or("*")), text(from), text(to)])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows.into_iter().map(|r| (r.family, r.created)).collect())
+    }
+}
