@@ -4,8 +4,8 @@
 use crate::config::AppState;
 use crate::handlers::{
     account, admin, analytics, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, evaluation,
-    follow_up, import, jobs, notifications, observers, open_data, requests, rules, supervision, system, tickets,
-    triage, workbench,
+    follow_up, forecasts, import, jobs, notifications, observers, open_data, requests, rules, supervision, system,
+    tickets, triage, workbench,
 };
 use worker::Router;
 
@@ -118,5 +118,8 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/open/departments", open_data::departments)
         .get_async("/api/v1/open/dashboard", analytics::dashboard)
         .get_async("/api/v1/admin/rollups/verify", analytics::verify)
+        .get_async("/api/v1/analytics/forecast", forecasts::daily)
+        .get_async("/api/v1/analytics/forecast/backtest", forecasts::backtest_report)
+        .post_async("/api/v1/admin/import/daily-counts", forecasts::import)
         .or_else_any_method_async("/api/*rest", system::not_found)
 }

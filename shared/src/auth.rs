@@ -304,6 +304,9 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/open/departments", Public),
     route(Get, "/api/v1/open/dashboard", Public),
     route(Get, "/api/v1/admin/rollups/verify", Staff(Permission::ReadAudit)),
+    route(Get, "/api/v1/analytics/forecast", Public),
+    route(Get, "/api/v1/analytics/forecast/backtest", Public),
+    route(Post, "/api/v1/admin/import/daily-counts", Staff(Permission::ImportTickets)),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

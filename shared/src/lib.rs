@@ -12,6 +12,7 @@ pub mod calendar;
 pub mod catalogue;
 pub mod city;
 pub mod classify;
+pub mod daily_counts;
 pub mod dispatch;
 pub mod dispute;
 pub mod duplicates;

@@ -13,10 +13,12 @@ mod api_track;
 mod api_validation;
 
 mod api_admin;
+mod api_analytics;
 mod api_auth;
 mod api_authz;
 mod api_dispatch;
 mod api_evaluation;
+mod api_forecast;
 mod api_handling;
 mod api_ladder;
 mod api_rules;

@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod disputes;
 pub mod evaluation;
 pub mod follow_up;
+pub mod forecasts;
 pub mod import;
 pub mod jobs;
 pub mod notifications;

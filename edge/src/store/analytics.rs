@@ -105,3 +105,60 @@ impl Store {
         Ok(rows.into_iter().map(|r| (r.family, r.created)).collect())
     }
 }
+
+impl Store {
+    /// Requests per day of one family (`*`: all) in `[from, before)`: the tickets' own rollup
+    /// plus volumes imported from older systems.
+    pub async fn daily_history(&self, family: &str, from: &str, before: &str) -> StoreResult<Vec<(String, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            day: String,
+            n: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT day, SUM(n) AS n FROM ( \
+                   SELECT day, created AS n FROM daily_counts \
+                   WHERE family = ?1 AND district = '*' AND channel = '*' AND day >= ?2 AND day < ?3 \
+                   UNION ALL SELECT day, count AS n FROM legacy_counts WHERE family = ?1 AND day >= ?2 AND day < ?3 \
+                 ) GROUP BY day ORDER BY day",
+            )
+            .bind(&[text(family), text(from), text(before)])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows.into_iter().map(|r| (r.day, r.n)).collect())
+    }
+
+    /// Imported volumes of `source`; importing the same source and day again replaces the count.
+    pub async fn put_legacy_counts(
+        &self,
+        source: &str,
+        rows: &[shared::daily_counts::DailyCount],
+        audit: &super::Audit,
+    ) -> StoreResult<()> {
+        let mut statements = Vec::with_capacity(rows.len() + 1);
+        for r in rows {
+            statements.push(
+                self.db
+                    .prepare(
+                        "INSERT INTO legacy_counts (source, family, day, count) VALUES (?1, ?2, ?3, ?4) \
+                         ON CONFLICT (source, family, day) DO UPDATE SET count = excluded.count",
+                    )
+                    .bind(&[
+                        text(source),
+                        text(r.family.as_deref().unwrap_or("*")),
+                        text(&r.day.to_string()),
+                        worker::wasm_bindgen::JsValue::from_f64(f64::from(r.count)),
+                    ])?,
+            );
+        }
+        statements.push(self.audit_statement(audit)?);
+        // D1 runs a batch as one transaction; large files go in slices so none times out.
+        for chunk in statements.chunks(1000) {
+            self.db.batch(chunk.to_vec()).await?;
+        }
+        Ok(())
+    }
+}
