@@ -117,6 +117,7 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/open/grades", open_data::grades)
         .get_async("/api/v1/open/departments", open_data::departments)
         .get_async("/api/v1/open/dashboard", analytics::dashboard)
+        .get_async("/api/v1/open/heatmap", analytics::heatmap)
         .get_async("/api/v1/admin/rollups/verify", analytics::verify)
         .get_async("/api/v1/analytics/forecast", forecasts::daily)
         .get_async("/api/v1/analytics/forecast/backtest", forecasts::backtest_report)

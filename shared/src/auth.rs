@@ -303,6 +303,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/open/grades", Public),
     route(Get, "/api/v1/open/departments", Public),
     route(Get, "/api/v1/open/dashboard", Public),
+    route(Get, "/api/v1/open/heatmap", Public),
     route(Get, "/api/v1/admin/rollups/verify", Staff(Permission::ReadAudit)),
     route(Get, "/api/v1/analytics/forecast", Public),
     route(Get, "/api/v1/analytics/forecast/backtest", Public),

@@ -126,3 +126,49 @@ async fn the_dashboard_counts_a_request_on_its_day_and_names_bad_filters() {
         assert!(body["fields"][field].is_object(), "{query}: {body}");
     }
 }
+
+#[tokio::test]
+async fn the_heat_map_never_shows_a_cell_under_the_minimum_and_refreshes_when_counts_change() {
+    let app = spawn_app();
+    let map = |query: &'static str| {
+        let app = app.clone();
+        async move {
+            let (status, body) = status_json(app.get(&format!("/api/v1/open/heatmap?{query}")).await).await;
+            assert_eq!(status, 200, "{query}: {body}");
+            body
+        }
+    };
+    // 商贸旅游 (11): no other test files requests in it, so its cells are this test's.
+    let point = json!({ "lat": 28.1712, "lng": 112.9456, "address": "雨花区 商业街" });
+    let cell = shared::heat::cell_of(shared::geo::LatLng { lat: 28.1712, lng: 112.9456 }, 6);
+    let before = map("zoom=14&category=11").await;
+    for _ in 0..5 {
+        let mut body = valid_body();
+        body["category"] = json!("11.01.01");
+        body["location"] = point.clone();
+        app.create(&body).await;
+    }
+    let after = map("zoom=14&category=11").await;
+    assert_eq!(after["precision"], 6);
+    let cells = after["cells"].as_array().unwrap();
+    let min = after["min_count"].as_u64().unwrap();
+    assert!(cells.iter().all(|c| c["n"].as_u64().unwrap() >= min), "{after}");
+    let mine = cells.iter().find(|c| cell.starts_with(c["c"].as_str().unwrap())).expect("the new cell is on the map");
+    let n = |m: &Value| {
+        m["cells"].as_array().unwrap().iter().map(|c| c["n"].as_u64().unwrap()).sum::<u64>()
+            + m["suppressed"].as_u64().unwrap()
+    };
+    assert_eq!(n(&after), n(&before) + 5, "published + suppressed counts every ticket: {before} → {after}");
+    assert!(mine["n"].as_u64().unwrap() >= 5);
+
+    // The city at a coarse zoom, and a year: never a cell under the minimum either.
+    for query in ["zoom=9", "zoom=11&period=2026"] {
+        let m = map(query).await;
+        assert!(m["cells"].as_array().unwrap().iter().all(|c| c["n"].as_u64() >= m["min_count"].as_u64()), "{m}");
+    }
+    for (query, field) in [("zoom=30", "zoom"), ("category=x", "category"), ("period=2026-13", "period")] {
+        let (status, body) = status_json(app.get(&format!("/api/v1/open/heatmap?{query}")).await).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert!(body["fields"][field].is_object(), "{query}: {body}");
+    }
+}

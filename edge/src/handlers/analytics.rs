@@ -155,3 +155,71 @@ pub async fn verify(_req: Request, ctx: RouteContext<AppState>) -> Result<Respon
         .await,
     )
 }
+
+/// A cached map is keyed by the counts' version, so it is never stale; the expiry only clears
+/// out versions nobody will ask for again.
+const HEAT_TTL_SECONDS: u64 = 24 * 3600;
+
+/// `GET /api/v1/open/heatmap?zoom=&category=&period=YYYY-MM|YYYY`: tickets per cell, cells
+/// under the minimum count pooled into their parents or suppressed (`shared::heat`), served
+/// from KV until the counts change.
+pub async fn heatmap(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let zoom = match query_param(&req, "zoom") {
+                None => 12,
+                Some(raw) => raw
+                    .parse::<u8>()
+                    .ok()
+                    .filter(|z| *z <= 22)
+                    .ok_or_else(|| invalid("zoom", FieldErrorCode::OutOfRange, "a map zoom from 0 to 22"))?,
+            };
+            let family = match query_param(&req, "category").filter(|c| !c.is_empty()) {
+                None => "*".to_owned(),
+                Some(c) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()) => c,
+                Some(_) => {
+                    return Err(invalid(
+                        "category",
+                        FieldErrorCode::InvalidFormat,
+                        "a first-level category code like 01",
+                    ))
+                }
+            };
+            let now = crate::clock::now().with_timezone(&ctx.data.city.offset());
+            let period = query_param(&req, "period").unwrap_or_else(|| now.format("%Y-%m").to_string());
+            let month = NaiveDate::parse_from_str(&format!("{period}-01"), "%Y-%m-%d").is_ok() && period.len() == 7;
+            let year = period.len() == 4 && period.bytes().all(|b| b.is_ascii_digit());
+            if !month && !year {
+                return Err(invalid(
+                    "period",
+                    FieldErrorCode::InvalidFormat,
+                    "a month like 2026-11 or a year like 2026",
+                ));
+            }
+            let precision = shared::heat::precision_for_zoom(zoom).min(crate::store::HEAT_PRECISION);
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let version = store.heat_version(&family, &period).await?;
+            let key = format!("heat:{family}:{period}:{precision}:{version}");
+            let kv = ctx.env.kv(crate::intake::KV_BINDING)?;
+            if let Ok(Some(cached)) = kv.get(&key).text().await {
+                let mut response = Response::ok(cached)?;
+                response.headers_mut().set("Content-Type", "application/json")?;
+                return Ok(response);
+            }
+            let cells = store.heat_cells(&family, &period, precision).await?;
+            let map = shared::heat::cap(
+                shared::heat::aggregate(cells, precision, shared::heat::DEFAULT_MIN_COUNT),
+                shared::heat::MAX_PUBLIC_CELLS,
+            );
+            let body = serde_json::to_string(&map).map_err(|e| ApiError::Store(e.to_string()))?;
+            if let Ok(put) = kv.put(&key, body.clone()) {
+                // A cache that cannot be written only costs the next reader a query.
+                let _ = put.expiration_ttl(HEAT_TTL_SECONDS).execute().await;
+            }
+            let mut response = Response::ok(body)?;
+            response.headers_mut().set("Content-Type", "application/json")?;
+            Ok(response)
+        }
+        .await,
+    )
+}

@@ -162,3 +162,43 @@ impl Store {
         Ok(())
     }
 }
+
+impl Store {
+    /// Tickets per cell at `precision` (≤ the stored 6) of one family and period: one row per
+    /// stored cell read, so a year of a large city stays within a few thousand rows.
+    pub async fn heat_cells(&self, family: &str, period: &str, precision: usize) -> StoreResult<Vec<(String, u32)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            cell: String,
+            n: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT substr(cell, 1, ?3) AS cell, SUM(count) AS n FROM heat_counts \
+                 WHERE family = ?1 AND period = ?2 AND count > 0 GROUP BY 1",
+            )
+            .bind(&[text(family), text(period), worker::wasm_bindgen::JsValue::from_f64(precision as f64)])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows.into_iter().map(|r| (r.cell, u32::try_from(r.n).unwrap_or(0))).collect())
+    }
+}
+
+impl Store {
+    /// How many times the (family, period) heat counts have changed; cached maps carry it.
+    pub async fn heat_version(&self, family: &str, period: &str) -> StoreResult<i64> {
+        #[derive(Deserialize)]
+        struct Row {
+            version: i64,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare("SELECT version FROM heat_versions WHERE family = ?1 AND period = ?2")
+            .bind(&[text(family), text(period)])?
+            .first(None)
+            .await?;
+        Ok(row.map_or(0, |r| r.version))
+    }
+}
