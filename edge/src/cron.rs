@@ -39,6 +39,8 @@ async fn periodic(cron: &str, env: &worker::Env, now: chrono::DateTime<chrono::U
         // Observers' samples: drawn on the first run of each week, skipped after.
         let sampling = crate::sampling::draw_week(&store, state.city.offset(), now).await?;
         worker::console_log!("cron {cron:?} at {now}: sampling {sampling:?}");
+        let insights = crate::insights::run(&store, env, state.city.offset(), now).await?;
+        worker::console_log!("cron {cron:?} at {now}: insights {insights:?}");
     }
     // Every run delivers; the hourly one too, so its new notices go out at once.
     let summary = deliver(&store, now).await?;

@@ -11,6 +11,7 @@ mod deliver;
 mod error;
 mod handlers;
 mod http;
+mod insights;
 mod intake;
 mod routes;
 mod sampling;

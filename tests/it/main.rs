@@ -8,6 +8,7 @@ mod api_casework;
 mod api_catalogue;
 mod api_cron;
 mod api_import;
+mod api_insights;
 mod api_submit;
 mod api_track;
 mod api_validation;

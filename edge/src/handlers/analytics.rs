@@ -223,3 +223,40 @@ pub async fn heatmap(req: Request, ctx: RouteContext<AppState>) -> Result<Respon
         .await,
     )
 }
+
+/// `GET /api/v1/open/hot-issues`: the last hourly clustering, computed now if there is none.
+pub async fn hot_issues(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let kv = ctx.env.kv(crate::intake::KV_BINDING)?;
+            let body = match kv.get(crate::insights::HOT_ISSUES_KEY).text().await {
+                Ok(Some(cached)) => cached,
+                _ => {
+                    let store = Store::new(ctx.env.d1(DB_BINDING)?);
+                    let (body, _, _) =
+                        crate::insights::hot_issues(&store, crate::clock::now()).await.map_err(ApiError::Store)?;
+                    // A cache that cannot be written only costs the next reader a recount.
+                    let _ = crate::insights::store_hot_issues(&ctx.env, body.clone()).await;
+                    body
+                }
+            };
+            let mut response = Response::ok(body)?;
+            response.headers_mut().set("Content-Type", "application/json")?;
+            Ok(response)
+        }
+        .await,
+    )
+}
+
+/// Supervisors: spike alerts of the last 30 days, most significant first within a day.
+pub async fn alerts(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let since = (crate::clock::now().with_timezone(&ctx.data.city.offset()).date_naive() - Duration::days(30))
+                .to_string();
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            Ok(json(200, &value!({ "alerts": store.alerts_since(&since).await? }))?)
+        }
+        .await,
+    )
+}

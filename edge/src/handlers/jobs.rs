@@ -87,3 +87,17 @@ pub async fn sample(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
         .await,
     )
 }
+
+/// Hot issues and spike alerts now (the hourly cron runs them too).
+pub async fn insights(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let (now, _) = moment(&mut req, &ctx).await?;
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let insights =
+                crate::insights::run(&store, &ctx.env, ctx.data.city.offset(), now).await.map_err(ApiError::Store)?;
+            Ok(json(200, &serde_json::json!({ "at": now, "insights": insights }))?)
+        }
+        .await,
+    )
+}

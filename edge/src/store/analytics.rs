@@ -202,3 +202,123 @@ impl Store {
         Ok(row.map_or(0, |r| r.version))
     }
 }
+
+/// A recent request as hot-issue mining reads it.
+#[derive(Deserialize)]
+pub struct RecentRequest {
+    pub tracking_no: String,
+    pub title: String,
+    pub description: String,
+    pub category: String,
+    pub lat: Option<f64>,
+    pub lng: Option<f64>,
+    pub area: Option<String>,
+    pub created_at: String,
+    pub repeat_count: i64,
+}
+
+/// A stored alert, as supervisors see it.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct StoredAlert {
+    pub key: String,
+    pub window: String,
+    pub day: String,
+    pub observed: i64,
+    pub expected: f64,
+    pub p_value: f64,
+    pub ratio: f64,
+    pub created_at: String,
+}
+
+impl Store {
+    /// Requests created since `since`, newest first, at most `limit`; merged duplicates and
+    /// confirmed unreasonable requests are not issues.
+    pub async fn recent_requests(&self, since: &str, limit: u32) -> StoreResult<Vec<RecentRequest>> {
+        Ok(self
+            .db
+            .prepare(
+                "SELECT tracking_no, title, description, category, lat, lng, area, created_at, repeat_count \
+                 FROM tickets WHERE created_at >= ?1 AND status NOT IN ('merged', 'rejected_unreasonable') \
+                 ORDER BY created_at DESC LIMIT ?2",
+            )
+            .bind(&[text(since), worker::wasm_bindgen::JsValue::from_f64(f64::from(limit))])?
+            .all()
+            .await?
+            .results::<RecentRequest>()?)
+    }
+
+    /// Created per day of every family × district in `[from, to]` (no '*' rows).
+    pub async fn alert_series(&self, from: &str, to: &str) -> StoreResult<Vec<(String, String, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            key: String,
+            day: String,
+            created: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT family || '|' || district AS key, day, created FROM daily_counts \
+                 WHERE family <> '*' AND district <> '*' AND channel = '*' AND day >= ?1 AND day <= ?2",
+            )
+            .bind(&[text(from), text(to)])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows.into_iter().map(|r| (r.key, r.day, r.created)).collect())
+    }
+
+    /// Record an alert; false when this key, window and day alerted already.
+    pub async fn record_alert(&self, a: &StoredAlert, notices: Vec<worker::D1PreparedStatement>) -> StoreResult<bool> {
+        let insert = self
+            .db
+            .prepare(
+                "INSERT INTO alerts (key, window, day, observed, expected, p_value, ratio, created_at) \
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+            )
+            .bind(&[
+                text(&a.key),
+                text(&a.window),
+                text(&a.day),
+                worker::wasm_bindgen::JsValue::from_f64(a.observed as f64),
+                worker::wasm_bindgen::JsValue::from_f64(a.expected),
+                worker::wasm_bindgen::JsValue::from_f64(a.p_value),
+                worker::wasm_bindgen::JsValue::from_f64(a.ratio),
+                text(&a.created_at),
+            ])?;
+        let mut statements = vec![insert];
+        statements.extend(notices);
+        match self.db.batch(statements).await {
+            Ok(_) => Ok(true),
+            Err(e) if e.to_string().contains("UNIQUE") => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    pub async fn alerts_since(&self, day: &str) -> StoreResult<Vec<StoredAlert>> {
+        Ok(self
+            .db
+            .prepare(
+                "SELECT key, window, day, observed, expected, p_value, ratio, created_at FROM alerts \
+                 WHERE day >= ?1 ORDER BY day DESC, p_value LIMIT 500",
+            )
+            .bind(&[text(day)])?
+            .all()
+            .await?
+            .results::<StoredAlert>()?)
+    }
+
+    /// The 12345 centre: alerts go to its notification centre and webhook.
+    pub async fn centre_code(&self) -> StoreResult<Option<String>> {
+        #[derive(Deserialize)]
+        struct Row {
+            code: String,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare("SELECT code FROM departments WHERE level = 'centre' AND active = 1 ORDER BY code LIMIT 1")
+            .first(None)
+            .await?;
+        Ok(row.map(|r| r.code))
+    }
+}

@@ -12,7 +12,7 @@ mod staff;
 mod staff_tickets;
 mod tickets;
 
-pub use analytics::{DailyCount, Slice};
+pub use analytics::{DailyCount, Slice, StoredAlert};
 pub use casework::*;
 pub use dispatch::DispatchWrite;
 pub use evaluation::{AssessmentRow, RatingRecord};
