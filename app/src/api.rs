@@ -118,22 +118,29 @@ mod client {
         wire.into_view().ok_or(ApiError::Unexpected { status: 200 })
     }
 
-    /// The reporter's follow-up through the private link: `action` is `reopen` (`{reason}`) or
-    /// `info` (`{text}`). The token goes the way the private view is read. One routine for both,
-    /// so its async state machine exists once; the page reloads the view afterwards.
-    pub async fn follow_up(
+    /// A POST through the reporter's private link, `/api/v1/requests/{no}/{action}`: the
+    /// follow-ups (`reopen` with `{reason}`, `info` with `{text}`) and the rating. The token goes
+    /// the way the private view is read. One routine for all, so its async state machine exists
+    /// once; callers decode the answer, and the page reloads the view afterwards.
+    /// Not generic over the body either: the JSON is made by the caller ([`to_json`]).
+    pub async fn private_post(
         no: &TrackingNo,
         token: &AccessToken,
         action: &str,
-        input: &shared::handling::CitizenFollowUpInput,
-    ) -> Result<(), ApiError> {
+        body: Result<String, ApiError>,
+    ) -> Result<String, ApiError> {
         let path = format!("/api/v1/requests/{}/{action}", no.as_str());
         let bearer = format!("Bearer {}", token.as_str());
-        let body = serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })?;
-        call("POST", &path, &[("Authorization", bearer.as_str())], Some(body)).await.map(drop)
+        call("POST", &path, &[("Authorization", bearer.as_str())], Some(body?)).await
     }
 
-    /// The public list of cases under listed supervision (挂牌督办).
+    pub fn to_json<T: serde::Serialize>(input: &T) -> Result<String, ApiError> {
+        serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })
+    }
+
+    /// The public list of cases under listed supervision (挂牌督办), on a page of the
+    /// transparency bundle.
+    #[cfg(feature = "open")]
     pub async fn listed() -> Result<Vec<shared::handling::ListedCase>, ApiError> {
         #[derive(serde::Deserialize)]
         struct Listed {

@@ -5,8 +5,11 @@ use crate::components::header::Header;
 #[cfg(feature = "staff")]
 use crate::components::staff_shell::{StaffSession, Unread};
 use crate::i18n::provide_i18n;
+#[cfg(feature = "open")]
 use crate::pages::listed::ListedPage;
 use crate::pages::not_found::NotFound;
+#[cfg(feature = "open")]
+use crate::pages::open::assessment::AssessmentPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::account::AccountPage;
 #[cfg(feature = "staff")]
@@ -105,9 +108,26 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The citizens' pages. Citizens on slow phones never download the staff console: it is a
-/// second bundle (feature `staff`) that `boot.js` loads for `/staff…` addresses.
-#[cfg(not(feature = "staff"))]
+/// The citizens' pages: submit, then track. Citizens on slow phones download nothing else: the
+/// transparency pages (feature `open`) and the staff console (feature `staff`) are bundles of
+/// their own that `boot.js` loads for `/listed`, `/open…` and `/staff…` addresses, so links to
+/// them from here are full page loads (`rel="external"`).
+#[cfg(not(any(feature = "staff", feature = "open")))]
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
+        <FlatRoutes fallback=NotFound>
+            <Route path=path!("/") view=SubmitPage/>
+            <Route path=path!("/submitted/:no") view=SubmittedPage/>
+            <Route path=path!("/track") view=TrackPage/>
+            <Route path=path!("/track/:no") view=TicketPage/>
+        </FlatRoutes>
+    }
+}
+
+/// The transparency bundle: 挂牌督办 and the monthly assessment, and the citizens' pages so its
+/// header links and the tracking links of its lists work.
+#[cfg(all(feature = "open", not(feature = "staff")))]
 #[component]
 fn Pages() -> impl IntoView {
     view! {
@@ -117,11 +137,12 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
             <Route path=path!("/listed") view=ListedPage/>
+            <Route path=path!("/open/assessment") view=AssessmentPage/>
         </FlatRoutes>
     }
 }
 
-/// The staff bundle: the staff console, and the citizens' pages so its header links work.
+/// The staff bundle: the staff console, and every public page so its header links work.
 #[cfg(feature = "staff")]
 #[component]
 fn Pages() -> impl IntoView {
@@ -132,6 +153,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
             <Route path=path!("/listed") view=ListedPage/>
+            <Route path=path!("/open/assessment") view=AssessmentPage/>
             <Route path=path!("/staff/login") view=StaffLoginPage/>
             <Route path=path!("/staff") view=StaffHomePage/>
             <Route path=path!("/staff/account") view=AccountPage/>

@@ -12,6 +12,9 @@ mod eval_api;
 mod form;
 mod i18n;
 mod links;
+#[cfg(any(feature = "open", not(target_arch = "wasm32")))]
+mod open_api;
+mod rating_api;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod staff_menu;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]

@@ -26,6 +26,7 @@ mod api_rules;
 mod api_tickets;
 mod browser;
 mod e2e_dispatch;
+mod e2e_evaluation;
 mod e2e_follow_up;
 mod e2e_handling;
 mod e2e_observer;

@@ -107,8 +107,8 @@ fn compressed_sizes(bytes: &[u8]) -> Result<(usize, usize)> {
     Ok((gzip, br.len()))
 }
 
-/// What a page downloads, file by file and in total: the citizens' pages and the staff
-/// console are separate bundles.
+/// What a page downloads, file by file and in total: the citizens' pages, the transparency
+/// pages and the staff console are separate bundles.
 fn page(site: &Path, page: &str, bundle: &str, target_kb: Option<usize>) -> Result<Value> {
     let js = format!("pkg/{bundle}.js");
     let wasm = format!("pkg/{bundle}_bg.wasm");
@@ -138,6 +138,7 @@ fn page(site: &Path, page: &str, bundle: &str, target_kb: Option<usize>) -> Resu
 pub fn transfer(site: &Path) -> Result<Value> {
     Ok(json!({
         "citizen": page(site, "/ (submission) and /track", "huiyin_app", Some(250))?,
+        "open": page(site, "/listed and /open/assessment (transparency pages)", "huiyin_open", None)?,
         "staff": page(site, "/staff (staff console)", "huiyin_staff", None)?,
     }))
 }
@@ -173,7 +174,7 @@ pub fn run(args: &[String]) -> Result<()> {
     eprintln!(
         "{}",
         serde_json::to_string_pretty(
-            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch })
+            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "open": transfer["open"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch })
         )
         .unwrap_or_default()
     );

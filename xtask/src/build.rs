@@ -24,10 +24,12 @@ pub fn edge() -> Result<()> {
     )
 }
 
-/// The Leptos app as two bundles: the citizens' pages (`huiyin_app`) and the staff console
-/// (`huiyin_staff`, feature `staff`), so citizens never download the console.
+/// The Leptos app as three bundles: the citizens' pages (`huiyin_app`), the transparency pages
+/// (`huiyin_open`, feature `open`: 挂牌督办 and the monthly assessment) and the staff console
+/// (`huiyin_staff`, feature `staff`), so citizens submitting or tracking download neither.
 pub fn app() -> Result<()> {
     bundle(&[], "huiyin_app")?;
+    bundle(&["--features", "open"], "huiyin_open")?;
     bundle(&["--features", "staff"], "huiyin_staff")
 }
 

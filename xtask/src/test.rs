@@ -73,7 +73,13 @@ pub fn run(args: &[String]) -> Result<()> {
             ])
             .current_dir(&root),
     )?;
-    // The staff bundle is the same crate with more code; lint it as it ships too.
+    // The transparency and staff bundles are the same crate with more code; lint them as they ship.
+    cmd::run(
+        Command::new("cargo")
+            .args(["clippy", "-p", "huiyin-app", "--features", "open", "--target", "wasm32-unknown-unknown"])
+            .args(["--", "-D", "warnings"])
+            .current_dir(&root),
+    )?;
     cmd::run(
         Command::new("cargo")
             .args(["clippy", "-p", "huiyin-app", "--features", "staff", "--target", "wasm32-unknown-unknown"])

@@ -19,26 +19,31 @@ pub fn ErrorSummary(
     /// Bumped on every failed attempt, so the same errors twice still move focus.
     #[prop(into)]
     attempt: Signal<u32>,
+    /// For a page with two forms that may both show their summary (`error-summary` otherwise).
+    #[prop(optional)]
+    id: Option<&'static str>,
 ) -> impl IntoView {
     let i18n = use_i18n();
+    let id = id.unwrap_or("error-summary");
     Effect::new(move |_| {
         attempt.track();
         if !items.with_untracked(Vec::is_empty) {
             // After this tick's render, so the summary exists before it takes focus.
-            request_animation_frame(|| {
-                dom::focus_id("error-summary");
+            request_animation_frame(move || {
+                dom::focus_id(id);
             });
         }
     });
+    let title = format!("{id}-title");
     view! {
         <Show when=move || items.with(|i| !i.is_empty())>
             <div
-                id="error-summary"
+                id=id
                 class="error-summary"
                 tabindex="-1"
-                aria-labelledby="error-summary-title"
+                aria-labelledby=title.clone()
             >
-                <h2 id="error-summary-title" class="error-summary__title">
+                <h2 id=title.clone() class="error-summary__title">
                     {i18n.tr("errors.summary_title")}
                 </h2>
                 <ul class="error-summary__list">

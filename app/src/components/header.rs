@@ -1,8 +1,14 @@
-//! The header on every page: the service's name, the two tasks and the language switch.
+//! The header on every page: the service's name, the two tasks, the public lists and the
+//! language switch.
 
 use crate::i18n::{use_i18n, Lang};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
+
+/// `rel` of the links to the transparency pages: in the citizens' bundle they are not routes
+/// but another bundle, so the click must be a full page load (the router leaves
+/// `rel="external"` links to the browser).
+const TRANSPARENCY_REL: Option<&str> = if cfg!(feature = "open") { None } else { Some("external") };
 
 /// Plain links: the router intercepts same-origin clicks anyway, and its `<A>` component
 /// costs wasm for the one thing used here, `aria-current`.
@@ -23,7 +29,17 @@ pub fn Header() -> impl IntoView {
             <nav class="site-nav" aria-label=i18n.tr("nav.label")>
                 <a href="/" aria-current=current(|p| p == "/")>{i18n.tr("nav.submit")}</a>
                 <a href="/track" aria-current=current(|p| p.starts_with("/track"))>{i18n.tr("nav.track")}</a>
-                <a href="/listed" id="nav-listed" aria-current=current(|p| p == "/listed")>{i18n.tr("nav.listed")}</a>
+                <a href="/listed" id="nav-listed" rel=TRANSPARENCY_REL aria-current=current(|p| p == "/listed")>
+                    {i18n.tr("nav.listed")}
+                </a>
+                <a
+                    href="/open/assessment"
+                    id="nav-assessment"
+                    rel=TRANSPARENCY_REL
+                    aria-current=current(|p| p.starts_with("/open/"))
+                >
+                    {i18n.tr("nav.assessment")}
+                </a>
             </nav>
         </header>
     }

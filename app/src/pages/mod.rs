@@ -1,5 +1,8 @@
+#[cfg(feature = "open")]
 pub mod listed;
 pub mod not_found;
+#[cfg(feature = "open")]
+pub mod open;
 #[cfg(feature = "staff")]
 pub mod staff;
 pub mod submit;

@@ -58,7 +58,7 @@ pub(super) fn follow_up(
         let (no, token) = (no.clone(), token.clone());
         spawn_local(async move {
             let action = if reopen { "reopen" } else { "info" };
-            let result = api::follow_up(&no, &token, action, &input).await;
+            let result = api::private_post(&no, &token, action, api::to_json(&input)).await.map(drop);
             sending.set(false);
             match result {
                 Ok(()) => {

@@ -5,6 +5,7 @@
 
 mod follow_up;
 mod progress;
+mod rating;
 
 pub(crate) use progress::{row, SummaryList, Value};
 
@@ -21,18 +22,23 @@ use leptos::either::EitherOf3;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_location, use_params_map};
 use progress::progress;
+use rating::rating;
 use shared::error::ErrorCode;
 use shared::ids::{AccessToken, TrackingNo};
 use shared::request::Contact;
 use shared::status::Status;
 use shared::ticket::{PrivateTicketView, PublicTicketView, TicketView};
 
-/// What the page keeps across reloads of the view: the token, and the confirmation of the
-/// reporter's last follow-up (shown, and focused, once the reloaded view is in).
+/// What the page keeps across reloads of the view: the token, the confirmation of the
+/// reporter's last follow-up (shown, and focused, once the reloaded view is in), and the rating
+/// sent in this visit.
 #[derive(Clone, Copy)]
 struct Reload {
     done: RwSignal<Option<&'static str>>,
     run: Callback<()>,
+    rated: RwSignal<Option<crate::rating_api::Answer>>,
+    /// Just rated: focus the answer once the reloaded view is in.
+    fresh: RwSignal<bool>,
 }
 
 #[component]
@@ -51,7 +57,12 @@ pub fn TicketPage() -> impl IntoView {
             }
         }
     });
-    let reload = Reload { done: RwSignal::new(None), run: Callback::new(move |_| ticket.refetch()) };
+    let reload = Reload {
+        done: RwSignal::new(None),
+        run: Callback::new(move |_| ticket.refetch()),
+        rated: RwSignal::new(None),
+        fresh: RwSignal::new(false),
+    };
     page_title(move || {
         ticket
             .get()
@@ -181,12 +192,21 @@ fn TicketDetails(view: TicketView, token: Option<AccessToken>, reload: Reload) -
         }
     });
 
-    let follow_up = private.as_ref().zip(token).and_then(|(v, token)| {
+    let follow_up = private.as_ref().zip(token.clone()).and_then(|(v, token)| {
         let (can_add, can_reopen) = follow_up_allowed(v);
         (can_add || can_reopen).then(|| {
             follow_up(p.tracking_no.clone(), token, can_add, can_reopen, v.follow_up_until, reload.done, reload.run)
         })
     });
+
+    // The reply may be rated while the follow-up window after it is open.
+    let rated_or_rateable =
+        matches!(p.status, Status::Replied | Status::Closed) || reload.rated.with_untracked(Option::is_some);
+    let rating_block = private
+        .as_ref()
+        .zip(token)
+        .filter(|_| rated_or_rateable)
+        .map(|(_, token)| rating(p.tracking_no.clone(), token, p.status, reload));
 
     let private_block = private.map(|v| {
         view! {
@@ -229,6 +249,7 @@ fn TicketDetails(view: TicketView, token: Option<AccessToken>, reload: Reload) -
         <h2>{i18n.tr("field.description")}</h2>
         <p class="description">{description}</p>
         {location_block}
+        {rating_block}
         {private_block}
         {follow_up}
         <h2>{i18n.tr("ticket.timeline")}</h2>
