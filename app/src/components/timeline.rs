@@ -43,6 +43,16 @@ fn describe(lang: Lang, kind: &EventKind) -> Option<String> {
         }
         EventKind::Reopened { reason } => lang.fill("timeline.reopened", &[("reason", reason)]),
         EventKind::InfoAdded { text } => lang.fill("timeline.info_added", &[("text", text)]),
+        EventKind::Rated { satisfaction, resolved, .. } => lang.fill(
+            "timeline.rated",
+            &[
+                ("satisfaction", &lang.text(&format!("rating.satisfaction.{}", satisfaction.as_str()))),
+                (
+                    "resolved",
+                    &lang.text(if *resolved { "timeline.rated.resolved" } else { "timeline.rated.unresolved" }),
+                ),
+            ],
+        ),
         EventKind::Listed { reason } => lang.fill("timeline.listed", &[("reason", &reason_text(lang, reason))]),
         EventKind::Escalated { reason, to } => {
             lang.fill("timeline.escalated", &[("to", to), ("reason", &reason_text(lang, reason))])
@@ -59,6 +69,7 @@ fn shown(kind: &EventKind) -> bool {
         ExtensionDecided { approved, .. } => *approved,
         Submitted { .. } | Imported { .. } | StatusChanged { .. } | Note { .. } | Dispatched { .. } => true,
         Merged { .. } | DuplicateMerged { .. } | Replied { .. } | Reopened { .. } | InfoAdded { .. } => true,
+        Rated { .. } => true,
         Listed { .. } | Escalated { .. } => true,
         _ => false,
     }
