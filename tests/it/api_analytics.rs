@@ -74,9 +74,17 @@ async fn rollups_equal_a_recount_after_random_operations() {
                 ("reopen", status.as_u16() == 200, "reopened")
             }
             "replied" => {
-                let content = json!({ "satisfaction": "satisfied", "resolved": true, "items": { "speed": 4 } });
-                let req = app.client.post(app.url(&format!("/api/v1/requests/{no}/rating"))).bearer_auth(&token);
-                let status = req.json(&content).send().await.unwrap().status();
+                // Each category family asks its own items: answer what the form asks.
+                let path = app.url(&format!("/api/v1/requests/{no}/rating"));
+                let form: Value = app.client.get(&path).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+                let items: serde_json::Map<String, Value> = form["template"]["items"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|item| (item["key"].as_str().unwrap().to_owned(), json!(4)))
+                    .collect();
+                let content = json!({ "satisfaction": "satisfied", "resolved": true, "items": items });
+                let status = app.client.post(&path).bearer_auth(&token).json(&content).send().await.unwrap().status();
                 ("rate", status.as_u16() == 201, "closed")
             }
             _ => {
