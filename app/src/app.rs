@@ -10,8 +10,16 @@ use crate::pages::listed::ListedPage;
 use crate::pages::not_found::NotFound;
 #[cfg(feature = "open")]
 use crate::pages::open::assessment::AssessmentPage;
+#[cfg(feature = "open")]
+use crate::pages::open::dashboard::DashboardPage;
+#[cfg(feature = "open")]
+use crate::pages::open::heatmap::HeatMapPage;
+#[cfg(feature = "open")]
+use crate::pages::open::hot_issues::HotIssuesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::account::AccountPage;
+#[cfg(feature = "staff")]
+use crate::pages::staff::alerts::AlertsPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::areas::AreasPage;
 #[cfg(feature = "staff")]
@@ -138,6 +146,9 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/track/:no") view=TicketPage/>
             <Route path=path!("/listed") view=ListedPage/>
             <Route path=path!("/open/assessment") view=AssessmentPage/>
+            <Route path=path!("/open/dashboard") view=DashboardPage/>
+            <Route path=path!("/open/heatmap") view=HeatMapPage/>
+            <Route path=path!("/open/hot-issues") view=HotIssuesPage/>
         </FlatRoutes>
     }
 }
@@ -154,6 +165,9 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/track/:no") view=TicketPage/>
             <Route path=path!("/listed") view=ListedPage/>
             <Route path=path!("/open/assessment") view=AssessmentPage/>
+            <Route path=path!("/open/dashboard") view=DashboardPage/>
+            <Route path=path!("/open/heatmap") view=HeatMapPage/>
+            <Route path=path!("/open/hot-issues") view=HotIssuesPage/>
             <Route path=path!("/staff/login") view=StaffLoginPage/>
             <Route path=path!("/staff") view=StaffHomePage/>
             <Route path=path!("/staff/account") view=AccountPage/>
@@ -174,6 +188,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/staff/samples") view=SamplesPage/>
             <Route path=path!("/staff/callbacks") view=CallbacksPage/>
             <Route path=path!("/staff/evaluation") view=EvaluationPage/>
+            <Route path=path!("/staff/alerts") view=AlertsPage/>
         </FlatRoutes>
     }
 }

@@ -33,11 +33,28 @@ impl Lang {
         Self::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
     }
 
-    fn source(self) -> &'static str {
+    /// The translation files this bundle carries: the citizens' pages everywhere, the
+    /// transparency pages' own files only in the bundles that show them, so a citizen's phone
+    /// downloads no text it never shows. The host tests read them all.
+    fn sources(self) -> Vec<&'static str> {
+        macro_rules! files {
+            ($lang:literal) => {{
+                #[allow(unused_mut)]
+                let mut files = vec![include_str!(concat!("../locales/", $lang, ".txt"))];
+                #[cfg(any(test, feature = "open"))]
+                files.extend([
+                    include_str!(concat!("../locales/open/dashboard.", $lang, ".txt")),
+                    include_str!(concat!("../locales/open/heatmap.", $lang, ".txt")),
+                ]);
+                #[cfg(any(test, feature = "staff"))]
+                files.extend([include_str!(concat!("../locales/staff/alerts.", $lang, ".txt"))]);
+                files
+            }};
+        }
         match self {
-            Lang::ZhHans => include_str!("../locales/zh-Hans.txt"),
-            Lang::ZhHant => include_str!("../locales/zh-Hant.txt"),
-            Lang::En => include_str!("../locales/en.txt"),
+            Lang::ZhHans => files!("zh-Hans"),
+            Lang::ZhHant => files!("zh-Hant"),
+            Lang::En => files!("en"),
         }
     }
 
@@ -49,7 +66,7 @@ impl Lang {
             Lang::ZhHant => 1,
             Lang::En => 2,
         };
-        TABLES[index].get_or_init(|| parse(self.source()))
+        TABLES[index].get_or_init(|| parse_all(&self.sources()))
     }
 
     pub fn get(self, key: &str) -> Option<&'static str> {
@@ -68,10 +85,12 @@ impl Lang {
     }
 }
 
-/// `key = value` lines; `#` starts a comment line; the last definition of a key wins.
-pub fn parse(source: &'static str) -> Vec<(&'static str, &'static str)> {
-    let mut entries: Vec<(&'static str, &'static str)> = source
-        .lines()
+/// `key = value` lines of several files as one; `#` starts a comment line; the last definition
+/// of a key, in file order, wins.
+pub fn parse_all(sources: &[&'static str]) -> Vec<(&'static str, &'static str)> {
+    let mut entries: Vec<(&'static str, &'static str)> = sources
+        .iter()
+        .flat_map(|source| source.lines())
         .map(str::trim)
         .filter(|l| !l.is_empty() && !l.starts_with('#'))
         .filter_map(|l| l.split_once('='))
@@ -225,15 +244,17 @@ pub(crate) mod tests {
                 assert!(!key.is_empty() && !value.is_empty(), "{lang:?}: {key:?} = {value:?}");
                 assert!(!key.contains(char::is_whitespace), "{lang:?}: key {key:?}");
             }
-            for line in lang.source().lines().map(str::trim) {
+            let sources = lang.sources();
+            for line in sources.iter().flat_map(|s| s.lines()).map(str::trim) {
                 assert!(
                     line.is_empty() || line.starts_with('#') || line.contains('='),
                     "{lang:?}: line without '=': {line:?}"
                 );
             }
-            let defined: Vec<_> = lang
-                .source()
-                .lines()
+            // Across files too: a key in two files would depend on their order.
+            let defined: Vec<_> = sources
+                .iter()
+                .flat_map(|s| s.lines())
                 .filter_map(|l| l.split_once('=').map(|(k, _)| k.trim()))
                 .filter(|k| !k.starts_with('#'))
                 .collect();
@@ -339,7 +360,7 @@ pub(crate) mod tests {
         assert_eq!(Lang::from_tag("fr"), None);
         assert_eq!(Lang::En.text("no.such.key"), "no.such.key");
         assert_eq!(fill("{field} ≤ {limit}", &[("field", "Title"), ("limit", "100")]), "Title ≤ 100");
-        let parsed = parse("# c\n a = 1 \nb=x=y\na = 2\n");
+        let parsed = parse_all(&["# c\n a = 1 \nb=x=y\n", "a = 2\n"]);
         assert_eq!(parsed, vec![("a", "2"), ("b", "x=y")]);
     }
 }

@@ -20,6 +20,7 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { path: "/staff/disputes", key: "staff.nav.disputes", needs: Permission::Dispatch },
     MenuItem { path: "/staff/callbacks", key: "staff.nav.callbacks", needs: Permission::CallBack },
     MenuItem { path: "/staff/supervision", key: "staff.nav.supervision", needs: Permission::Supervise },
+    MenuItem { path: "/staff/alerts", key: "staff.nav.alerts", needs: Permission::Supervise },
     MenuItem { path: "/staff/rules", key: "staff.nav.rules", needs: Permission::ViewRules },
     MenuItem { path: "/staff/deadlines", key: "staff.nav.deadlines", needs: Permission::ViewRules },
     MenuItem { path: "/staff/evaluation", key: "staff.nav.evaluation", needs: Permission::ViewRules },

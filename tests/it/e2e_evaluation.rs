@@ -123,8 +123,12 @@ async fn the_reporter_rates_the_reply_and_the_department_shows_in_the_open_asses
         .and_then(|d| d["name"].as_str())
         .unwrap()
         .to_owned();
-    assert_eq!(b.eval("return document.getElementById('nav-assessment').getAttribute('rel')").await, "external");
-    b.eval("document.getElementById('nav-assessment').click(); return true").await;
+    assert_eq!(b.eval("return document.getElementById('nav-open-data').getAttribute('rel')").await, "external");
+    b.eval("document.getElementById('nav-open-data').click(); return true").await;
+    b.wait_until("the open data overview", "return location.pathname === '/open/dashboard'").await;
+    let menu =
+        "const a = document.querySelector('nav.open-nav a[href=\"/open/assessment\"]'); if (a) a.click(); return !!a";
+    b.wait_until("the open data menu", menu).await;
     b.wait_until("the assessment page", "return location.pathname === '/open/assessment'").await;
     b.wait_for_id("league-table").await;
     let loaded = b.eval("return performance.getEntriesByType('resource').map(r => r.name).join(' ')").await;

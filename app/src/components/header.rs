@@ -33,12 +33,12 @@ pub fn Header() -> impl IntoView {
                     {i18n.tr("nav.listed")}
                 </a>
                 <a
-                    href="/open/assessment"
-                    id="nav-assessment"
+                    href="/open/dashboard"
+                    id="nav-open-data"
                     rel=TRANSPARENCY_REL
                     aria-current=current(|p| p.starts_with("/open/"))
                 >
-                    {i18n.tr("nav.assessment")}
+                    {i18n.tr("nav.open_data")}
                 </a>
             </nav>
         </header>

@@ -6,6 +6,7 @@
 //! linked to and Back returns to the previous one.
 
 use super::grades::grades;
+use super::nav::OpenNav;
 use crate::api::ApiError;
 use crate::app::{page_title, use_setup};
 use crate::components::error_summary::ErrorSummary;
@@ -141,6 +142,7 @@ pub fn AssessmentPage() -> impl IntoView {
 
     view! {
         <div class="page page--wide">
+            <OpenNav/>
             <h1>{i18n.tr("open.heading")}</h1>
             <p class="lead">{i18n.tr("open.lead")}</p>
             <ErrorSummary items=errors.summary(CONTROLS) attempt=errors.attempt/>

@@ -1,4 +1,5 @@
 pub mod account;
+pub mod alerts;
 pub mod areas;
 pub mod audit;
 pub mod callback_form;
