@@ -12,15 +12,31 @@ pub struct Browser {
     pub base: String,
 }
 
-/// The app's translations, read from its own files so tests follow wording changes.
+/// The app's translations, read from its own files so tests follow wording changes: the
+/// citizens' file and every bundle's own (`app/locales/*/NAME.LANG.txt`).
 pub fn translations(lang: &str) -> HashMap<String, String> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/locales").join(format!("{lang}.txt"));
-    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    text.lines()
-        .filter(|l| !l.trim_start().starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect()
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/locales");
+    let mut files = vec![dir.join(format!("{lang}.txt"))];
+    for sub in ["open", "staff"] {
+        let mut more: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
+            .unwrap_or_else(|e| panic!("{sub}: {e}"))
+            .map(|entry| entry.unwrap().path())
+            .filter(|path| path.to_string_lossy().ends_with(&format!(".{lang}.txt")))
+            .collect();
+        more.sort();
+        files.extend(more);
+    }
+    let mut out = HashMap::new();
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        out.extend(
+            text.lines()
+                .filter(|l| !l.trim_start().starts_with('#'))
+                .filter_map(|l| l.split_once('='))
+                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())),
+        );
+    }
+    out
 }
 
 pub fn t(lang: &str, key: &str) -> String {
