@@ -16,6 +16,7 @@ pub mod daily_counts;
 pub mod dispatch;
 pub mod dispute;
 pub mod duplicates;
+pub mod durations;
 pub mod error;
 pub mod evaluation;
 pub mod forecast;

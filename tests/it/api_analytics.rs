@@ -110,11 +110,36 @@ async fn the_dashboard_counts_a_request_on_its_day_and_names_bad_filters() {
     let app = spawn_app();
     let dispatcher = app.login_demo("dispatcher").await;
     let before = today(&app, "category=01&channel=web").await;
+    let handler = app.login_demo("handler").await;
     let (no, _) = app.create(&valid_body()).await;
     dispatcher.dispatch_to(&no, LEAD, &[]).await;
+    let version = dispatcher.version_of(&no).await;
+    let (status, body) = handler.post_if_match(&format!("/api/v1/tickets/{no}/accept"), &json!({}), version).await;
+    assert_eq!(status, 200, "{body}");
     let after = today(&app, "category=01&channel=web").await;
     let created = |v: &Value| v["totals"]["created"].as_i64().unwrap();
     assert!(created(&after) > created(&before), "{before} → {after}");
+    // Accepted within the hour: counted in this week's time to respond, whose median is hours.
+    let responded = |v: &Value| v["durations"]["respond"]["n"].as_i64().unwrap();
+    assert!(responded(&after) > responded(&before), "{before} → {after}");
+    let median = after["durations"]["respond"]["median_hours"].as_f64().unwrap();
+    assert!((0.0..=720.0).contains(&median), "{after}");
+
+    // The same figures as open data: a line per day, no ticket in it.
+    let csv = app.get("/api/v1/open/dashboard.csv?category=01&channel=web").await;
+    assert_eq!(csv.status(), 200);
+    assert!(csv.headers()["content-type"].to_str().unwrap().starts_with("text/csv"));
+    let csv = csv.text().await.unwrap();
+    let mut lines = csv.lines();
+    assert!(lines.next().unwrap().starts_with("day,category,area,channel,created,"), "{csv}");
+    let last: Vec<&str> = lines.last().unwrap().split(',').collect();
+    assert_eq!((last[0], last[1], last[2], last[3]), (after["to"].as_str().unwrap(), "01", "", "web"));
+    let later = today(&app, "category=01&channel=web").await;
+    let (today_then, today_later) = (after["days"].as_array().unwrap(), later["days"].as_array().unwrap());
+    let n: i64 = last[4].parse().unwrap();
+    let day_created = |days: &Vec<Value>| days.last().unwrap()["created"].as_i64().unwrap();
+    assert!(day_created(today_then) <= n && n <= day_created(today_later), "{csv}");
+    assert!(!csv.contains(&no), "no tracking number in the open data");
     assert_eq!(after["days"].as_array().unwrap().last().unwrap()["key"], after["to"]);
     assert!(after["categories"].as_array().unwrap().iter().any(|c| c["category"] == "01"), "{after}");
     let all = today(&app, "").await;

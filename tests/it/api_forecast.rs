@@ -104,3 +104,45 @@ async fn daily_count_imports_and_forecast_queries_name_what_is_wrong() {
     assert_eq!(status, 200, "{city}");
     assert_eq!(city["points"].as_array().unwrap().len(), 7);
 }
+
+#[tokio::test]
+async fn the_seasonal_outlook_names_what_the_coming_weeks_bring_every_year() {
+    let app = spawn_app();
+    let admin = app.login_demo("admin").await;
+    // Family 13 triples in the 45 days from today's date in each past year; family 12 is flat.
+    let since = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap();
+    let now = chrono::DateTime::from_timestamp_millis(since.as_millis() as i64).unwrap();
+    let today = (now + Duration::hours(8)).date_naive();
+    let from = today - Duration::days(5 * 365 + 190);
+    let in_window = |d: NaiveDate| {
+        (1..=5).any(|k| {
+            let start = today.checked_sub_months(chrono::Months::new(12 * k)).unwrap();
+            d >= start && d < start + Duration::days(45)
+        })
+    };
+    let mut csv = String::from("date,category,count\n");
+    let mut day = from;
+    while day < today {
+        csv.push_str(&format!("{day},13,{}\n{day},12,30\n", if in_window(day) { 15 } else { 5 }));
+        day += Duration::days(1);
+    }
+    let (status, body) = import(&admin, "test-outlook", csv).await;
+    assert_eq!(status, 200, "{body}");
+
+    // Public, and a window no other test asks for (the answer is cached for the day).
+    let (status, body) = status_json(app.get("/api/v1/open/seasonal-outlook?days=45").await).await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["as_of"], today.to_string());
+    assert_eq!(body["until"], (today + Duration::days(44)).to_string());
+    let issues = body["issues"].as_array().unwrap();
+    let heating = issues.iter().find(|i| i["category"] == "13").unwrap_or_else(|| panic!("{body}"));
+    assert!(heating["lift"].as_f64().unwrap() > 1.5, "{heating}");
+    assert!(heating["held"].as_array().unwrap().len() >= 4, "{heating}");
+    assert!(issues.iter().all(|i| i["category"] != "12"), "a flat family is never seasonal: {body}");
+
+    for query in ["days=0", "days=121", "days=x"] {
+        let (status, body) = status_json(app.get(&format!("/api/v1/open/seasonal-outlook?{query}")).await).await;
+        assert_eq!(status, 422, "{query}: {body}");
+        assert!(body["fields"]["days"].is_object(), "{query}: {body}");
+    }
+}

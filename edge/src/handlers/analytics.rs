@@ -81,6 +81,13 @@ fn series(buckets: BTreeMap<String, [i64; 4]>) -> Vec<serde_json::Value> {
         .collect()
 }
 
+fn duration(histogram: &[i64]) -> serde_json::Value {
+    value!({
+        "median_hours": shared::durations::median_hours(histogram),
+        "n": histogram.iter().sum::<i64>(),
+    })
+}
+
 pub async fn dashboard(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     respond(
         async {
@@ -91,6 +98,10 @@ pub async fn dashboard(req: Request, ctx: RouteContext<AppState>) -> Result<Resp
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let days = store.daily_counts(&slice, &from, &to).await?;
             let families = store.family_totals(&slice, &from, &to).await?;
+            // Durations are kept per week: the weeks that start in the period, and the one it
+            // starts in.
+            let from_week = (q.from - Duration::days(i64::from(q.from.weekday().num_days_from_monday()))).to_string();
+            let durations = store.durations(&slice, &from_week, &to).await?;
             let (mut by_day, mut by_week, mut by_month) = (BTreeMap::new(), BTreeMap::new(), BTreeMap::new());
             let mut totals = [0i64; 4];
             let (mut r_on, mut r_late, mut s_on, mut s_late) = (0, 0, 0, 0);
@@ -124,6 +135,11 @@ pub async fn dashboard(req: Request, ctx: RouteContext<AppState>) -> Result<Resp
                         "response": rate(r_on, r_late), "response_counts": [r_on, r_on + r_late],
                         "resolution": rate(s_on, s_late), "resolution_counts": [s_on, s_on + s_late],
                     },
+                    "durations": {
+                        "from_week": from_week,
+                        "respond": duration(&durations.respond),
+                        "close": duration(&durations.close),
+                    },
                     "days": series(by_day),
                     "weeks": series(by_week),
                     "months": series(by_month),
@@ -135,20 +151,70 @@ pub async fn dashboard(req: Request, ctx: RouteContext<AppState>) -> Result<Resp
     )
 }
 
+/// `GET /api/v1/open/dashboard.csv`: the dashboard's days as open data, the same filters, one
+/// line per day of the rollup (no ticket, so nothing personal).
+pub async fn dashboard_csv(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let q = query(&req, &ctx)?;
+            let slice =
+                Slice { family: q.family.as_deref(), district: q.district.as_deref(), channel: q.channel.as_deref() };
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let days = store.daily_counts(&slice, &q.from.to_string(), &q.to.to_string()).await?;
+            let mut out = String::from(
+                "day,category,area,channel,created,accepted,response_on_time,response_late,replied,\
+                 resolution_on_time,resolution_late,closed\r\n",
+            );
+            for d in days {
+                let all = |v: &str| if v == "*" { String::new() } else { v.to_owned() };
+                out.push_str(&format!(
+                    "{},{},{},{},{},{},{},{},{},{},{},{}\r\n",
+                    d.day,
+                    all(&d.family),
+                    all(&d.district),
+                    all(&d.channel),
+                    d.created,
+                    d.accepted,
+                    d.response_on_time,
+                    d.response_late,
+                    d.replied,
+                    d.resolution_on_time,
+                    d.resolution_late,
+                    d.closed
+                ));
+            }
+            let mut response = Response::ok(out)?;
+            let headers = response.headers_mut();
+            headers.set("Content-Type", "text/csv; charset=utf-8")?;
+            headers
+                .set("Content-Disposition", &format!("attachment; filename=\"requests-{}-{}.csv\"", q.from, q.to))?;
+            Ok(response)
+        }
+        .await,
+    )
+}
+
 /// Admins: the rollup against a recount of every ticket (a scan; not for public pages).
 pub async fn verify(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     respond(
         async {
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let (rows, only_kept, only_recounted) = store.rollup_mismatches().await?;
+            let (durations_kept, durations_recounted) = store.duration_mismatches().await?;
             let sample = |v: Vec<DailyCount>| v.into_iter().take(20).collect::<Vec<_>>();
+            let consistent = only_kept.is_empty()
+                && only_recounted.is_empty()
+                && durations_kept.is_empty()
+                && durations_recounted.is_empty();
             Ok(json(
                 200,
                 &value!({
                     "rows": rows,
-                    "consistent": only_kept.is_empty() && only_recounted.is_empty(),
+                    "consistent": consistent,
                     "only_in_rollup": sample(only_kept),
                     "only_in_recount": sample(only_recounted),
+                    "durations_only_in_rollup": durations_kept.into_iter().take(20).collect::<Vec<_>>(),
+                    "durations_only_in_recount": durations_recounted.into_iter().take(20).collect::<Vec<_>>(),
                 }),
             )?)
         }

@@ -93,6 +93,50 @@ pub async fn backtest_report(req: Request, ctx: RouteContext<AppState>) -> Resul
     )
 }
 
+/// The outlook reads five and a half years of every family: computed once a day per window.
+const OUTLOOK_TTL_SECONDS: u64 = 26 * 3600;
+
+/// `GET /api/v1/open/seasonal-outlook?days=30`: the categories the coming days have brought
+/// markedly more of in past years (summer noise, winter heating), from the rollup and
+/// imported history, cached in KV for the day.
+pub async fn seasonal_outlook(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+    respond(
+        async {
+            let days = number(&req, "days", 30, shared::forecast::MAX_OUTLOOK_DAYS)?;
+            let as_of = crate::clock::now().with_timezone(&ctx.data.city.offset()).date_naive();
+            let key = format!("outlook:{as_of}:{days}");
+            let kv = ctx.env.kv(intake::KV_BINDING)?;
+            if let Ok(Some(cached)) = kv.get(&key).text().await {
+                let mut response = Response::ok(cached)?;
+                response.headers_mut().set("Content-Type", "application/json")?;
+                return Ok(response);
+            }
+            // Each past year's window and the year around it: five and a half years back.
+            let back = chrono::Months::new(12 * shared::forecast::OUTLOOK_YEARS + 7);
+            let from = as_of.checked_sub_months(back).unwrap_or(as_of);
+            let store = Store::new(ctx.env.d1(DB_BINDING)?);
+            let mut by_family: std::collections::BTreeMap<String, Vec<(NaiveDate, f64)>> = Default::default();
+            for (family, day, n) in store.family_history(&from.to_string(), &as_of.to_string()).await? {
+                if let Ok(date) = NaiveDate::parse_from_str(&day, "%Y-%m-%d") {
+                    by_family.entry(family).or_default().push((date, n as f64));
+                }
+            }
+            let series: Vec<(String, Vec<(NaiveDate, f64)>)> = by_family.into_iter().collect();
+            let issues = shared::forecast::seasonal_outlook(&series, as_of, days);
+            let until = as_of + Duration::days(days as i64 - 1);
+            let body = value!({ "as_of": as_of, "until": until, "days": days, "issues": issues }).to_string();
+            if let Ok(put) = kv.put(&key, body.clone()) {
+                // A cache that cannot be written only costs the next reader the computation.
+                let _ = put.expiration_ttl(OUTLOOK_TTL_SECONDS).execute().await;
+            }
+            let mut response = Response::ok(body)?;
+            response.headers_mut().set("Content-Type", "application/json")?;
+            Ok(response)
+        }
+        .await,
+    )
+}
+
 /// `POST /api/v1/admin/import/daily-counts?source=NAME`, `text/csv` with `date,category,count`.
 pub async fn import(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     respond(

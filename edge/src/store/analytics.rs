@@ -7,6 +7,26 @@ use serde::{Deserialize, Serialize};
 /// The rollup computed afresh from the tickets, in the rollup's own shape. Scans every ticket:
 /// for the admins' check only, never for a public page.
 const RECOUNT: &str = include_str!("recount.sql");
+const RECOUNT_DURATIONS: &str = include_str!("recount_durations.sql");
+
+/// One bucket of the durations histogram (migration 0011) for one week of one slice.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct DurationCount {
+    pub family: String,
+    pub district: String,
+    pub channel: String,
+    pub kind: String,
+    pub week: String,
+    pub bucket: i64,
+    pub count: i64,
+}
+
+/// Histograms of one slice: requests per bucket of `shared::durations`.
+#[derive(Debug, Default)]
+pub struct Durations {
+    pub respond: Vec<i64>,
+    pub close: Vec<i64>,
+}
 
 /// One day of one (family, district, channel) slice; `*` is all.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -63,6 +83,58 @@ impl Store {
         let only_kept = kept.difference(&recounted).cloned().collect();
         let only_recounted = recounted.difference(&kept).cloned().collect();
         Ok((kept.len(), only_kept, only_recounted))
+    }
+
+    /// The durations histogram's rows that differ from a recount (both sides, zero rows ignored).
+    pub async fn duration_mismatches(&self) -> StoreResult<(Vec<DurationCount>, Vec<DurationCount>)> {
+        let kept = self
+            .db
+            .prepare(
+                "SELECT family, district, channel, kind, week, bucket, count FROM duration_counts WHERE count <> 0",
+            )
+            .all()
+            .await?
+            .results::<DurationCount>()?;
+        let recounted = self.db.prepare(RECOUNT_DURATIONS).all().await?.results::<DurationCount>()?;
+        let kept: std::collections::HashSet<DurationCount> = kept.into_iter().collect();
+        let recounted: std::collections::HashSet<DurationCount> = recounted.into_iter().collect();
+        Ok((kept.difference(&recounted).cloned().collect(), recounted.difference(&kept).cloned().collect()))
+    }
+
+    /// The histograms of the weeks starting `[from_week, to]` (Mondays): at most 53 × 17 rows
+    /// per kind for a year.
+    pub async fn durations(&self, slice: &Slice<'_>, from_week: &str, to: &str) -> StoreResult<Durations> {
+        #[derive(Deserialize)]
+        struct Row {
+            kind: String,
+            bucket: i64,
+            n: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT kind, bucket, SUM(count) AS n FROM duration_counts WHERE family = ?1 AND district = ?2 \
+                 AND channel = ?3 AND week >= ?4 AND week <= ?5 GROUP BY kind, bucket",
+            )
+            .bind(&[
+                text(slice.family.unwrap_or("*")),
+                text(slice.district.unwrap_or("*")),
+                text(slice.channel.unwrap_or("*")),
+                text(from_week),
+                text(to),
+            ])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        let mut out =
+            Durations { respond: vec![0; shared::durations::BUCKETS], close: vec![0; shared::durations::BUCKETS] };
+        for row in rows {
+            let into = if row.kind == "respond" { &mut out.respond } else { &mut out.close };
+            if let Some(slot) = usize::try_from(row.bucket).ok().and_then(|b| into.get_mut(b)) {
+                *slot += row.n;
+            }
+        }
+        Ok(out)
     }
 
     /// Days `[from, to]` of one slice, oldest first: at most one row per day.
@@ -129,6 +201,32 @@ impl Store {
             .await?
             .results::<Row>()?;
         Ok(rows.into_iter().map(|r| (r.day, r.n)).collect())
+    }
+
+    /// Requests per first-level family and day in `[from, before)` (rollup and imported history
+    /// together): the seasonal outlook's input, read once a day (it is cached).
+    pub async fn family_history(&self, from: &str, before: &str) -> StoreResult<Vec<(String, String, i64)>> {
+        #[derive(Deserialize)]
+        struct Row {
+            family: String,
+            day: String,
+            n: i64,
+        }
+        let rows = self
+            .db
+            .prepare(
+                "SELECT family, day, SUM(n) AS n FROM ( \
+                   SELECT family, day, created AS n FROM daily_counts \
+                   WHERE family <> '*' AND district = '*' AND channel = '*' AND day >= ?1 AND day < ?2 \
+                   UNION ALL SELECT family, day, count AS n FROM legacy_counts \
+                   WHERE family <> '*' AND day >= ?1 AND day < ?2 \
+                 ) GROUP BY family, day",
+            )
+            .bind(&[text(from), text(before)])?
+            .all()
+            .await?
+            .results::<Row>()?;
+        Ok(rows.into_iter().map(|r| (r.family, r.day, r.n)).collect())
     }
 
     /// Imported volumes of `source`; importing the same source and day again replaces the count.
