@@ -154,8 +154,27 @@ fn write(name: &str, value: &Value) -> Result<()> {
 }
 
 pub fn run(args: &[String]) -> Result<()> {
-    if let Some(other) = args.first() {
-        return Err(format!("bench: unknown option {other}"));
+    match args.first().map(String::as_str) {
+        None => {}
+        // The public pages alone, on the stack as last built: a million tickets, then the figures.
+        // `--keep`: the million tickets of the last run again (after an edge change).
+        Some("--open") => {
+            let persist = root().join("target/bench-state");
+            let keep = args.get(1).is_some_and(|a| a == "--keep") && persist.exists();
+            if !keep {
+                let _ = std::fs::remove_dir_all(&persist);
+            }
+            let stack = Stack::start(free_port()?, &persist)?;
+            let t = std::time::Instant::now();
+            if !keep {
+                crate::bench_dispatch::load_million(&persist)?;
+            }
+            let load_seconds = t.elapsed().as_secs_f64();
+            let mut open = crate::bench_open::run(&stack.base_url, &persist)?;
+            open["load_seconds"] = json!(load_seconds);
+            return write("open.json", &open);
+        }
+        Some(other) => return Err(format!("bench: unknown option {other}")),
     }
     setup::tools()?;
     build::all()?;
@@ -171,10 +190,12 @@ pub fn run(args: &[String]) -> Result<()> {
     write("submit.json", &latency)?;
     let dispatch = crate::bench_dispatch::run(&stack.base_url, &persist, run_id)?;
     write("dispatch.json", &dispatch)?;
+    let open = crate::bench_open::run(&stack.base_url, &persist)?;
+    write("open.json", &open)?;
     eprintln!(
         "{}",
         serde_json::to_string_pretty(
-            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "open": transfer["open"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch })
+            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "open": transfer["open"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch, "open": open })
         )
         .unwrap_or_default()
     );

@@ -5,6 +5,7 @@
 use crate::bench::summary;
 use crate::seed::{demo_rows, organisation, StaffSession};
 use crate::Result;
+use chrono::Datelike;
 use serde_json::{json, Value};
 use shared::duplicates::cell_of;
 use shared::geo::LatLng;
@@ -92,7 +93,7 @@ fn suggest(admin: &StaffSession) -> Result<Value> {
     Ok(figures)
 }
 
-fn d1_file(persist: &Path) -> Result<PathBuf> {
+pub(crate) fn d1_file(persist: &Path) -> Result<PathBuf> {
     let dir = persist.join("v3/d1/miniflare-D1DatabaseObject");
     std::fs::read_dir(&dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
@@ -101,8 +102,16 @@ fn d1_file(persist: &Path) -> Result<PathBuf> {
         .ok_or_else(|| format!("no D1 database under {}", dir.display()))
 }
 
-/// A million tickets spread over the service area and three years, with real texts.
-fn load_million(persist: &Path) -> Result<()> {
+/// The channels of the generated tickets, most common first, with their weights.
+const CHANNELS: [(&str, f64); 5] = [("hotline", 0.55), ("app", 0.2), ("web", 0.12), ("forum", 0.08), ("visit", 0.05)];
+
+/// A million tickets spread over the service area and three years, with real texts: weekdays
+/// busier than weekends and summers busier than winters, fifteen category families of
+/// unequal size, five channels, seven districts, and each closed after realistic delays
+/// (accepted within hours, answered within days) against the default deadlines. Loaded
+/// straight into the local D1 file with the triggers on, so every rollup is kept as the API
+/// would keep it. Deterministic: the same seed gives the same tickets.
+pub(crate) fn load_million(persist: &Path) -> Result<()> {
     let base: Vec<Value> = demo_rows()?.iter().filter_map(|r| serde_json::from_str(r).ok()).collect();
     let csv_path = persist.join("million.csv");
     let mut out = std::io::BufWriter::new(std::fs::File::create(&csv_path).map_err(|e| e.to_string())?);
@@ -117,20 +126,49 @@ fn load_million(persist: &Path) -> Result<()> {
         seed ^= seed << 17;
         (seed % 1_000_000) as f64 / 1_000_000.0
     };
+    let ms = |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
     for i in 0..STORED {
         let row = &base[i % base.len()];
         let point = LatLng { lat: 27.85 + next() * 0.6, lng: 112.6 + next() * 0.65 };
-        let at = (start + chrono::Duration::seconds((next() * span as f64) as i64))
-            .to_rfc3339_opts(chrono::SecondsFormat::Millis, true);
+        let at = loop {
+            let t = start + chrono::Duration::seconds((next() * span as f64) as i64);
+            let weekend = matches!(t.weekday(), chrono::Weekday::Sat | chrono::Weekday::Sun);
+            let summer = (f64::from(t.ordinal()) / 365.0 * std::f64::consts::TAU - 2.0).sin().max(0.0);
+            if next() < if weekend { 0.5 } else { 1.0 } * (0.75 + 0.25 * summer) {
+                break t;
+            }
+        };
+        // Family sizes fall off like a city's: roads and housing far ahead of the rest.
+        let family = 1 + ((next() * next() * 15.0) as usize).min(14);
+        let draw = next();
+        let channel = CHANNELS
+            .iter()
+            .scan(0.0, |acc, (c, w)| {
+                *acc += w;
+                Some((*c, *acc))
+            })
+            .find(|(_, acc)| draw < *acc)
+            .map_or("hotline", |(c, _)| c);
+        let district = 1 + (((point.lng - 112.6) / 0.65 * 7.0) as usize).min(6);
+        let accepted = at + chrono::Duration::minutes((30.0 + next() * next() * 48.0 * 60.0) as i64);
+        let replied = accepted + chrono::Duration::hours((4.0 + next() * 15.0 * 24.0) as i64);
+        let closed = replied + chrono::Duration::hours((24.0 + next() * 48.0) as i64);
         let q = |v: &Value| format!("\"{}\"", v.as_str().unwrap_or_default().replace('"', "\"\""));
         writeln!(
             out,
-            "m{i},M{i:09},{},{},01.02.01,{},{},{},{at},{at}",
+            "m{i},M{i:09},{},{},{family:02}.01.01,{},{},{},{},a{district},{channel},{},{},{},{},{},{}",
             q(&row["title"]),
             q(&row["description"]),
             point.lat,
             point.lng,
-            cell_of(point)
+            cell_of(point),
+            shared::heat::cell_of(point, 6),
+            ms(at),
+            ms(accepted),
+            ms(replied),
+            ms(closed),
+            ms(at + chrono::Duration::hours(24)),
+            ms(at + chrono::Duration::days(14)),
         )
         .map_err(|e| e.to_string())?;
     }
@@ -138,12 +176,15 @@ fn load_million(persist: &Path) -> Result<()> {
     drop(out);
     let script = format!(
         "PRAGMA journal_mode=WAL;\n\
-         CREATE TEMP TABLE m (id, tracking_no, title, description, category, lat, lng, cell, created_at, updated_at);\n\
+         CREATE TEMP TABLE m (id, tracking_no, title, description, category, lat, lng, cell, geohash, area, channel, \
+         created_at, accepted_at, replied_at, closed_at, response_due_at, resolution_due_at);\n\
          .import --csv {} m\n\
-         INSERT INTO tickets (id, tracking_no, title, description, category, lat, lng, cell, channel, anonymous, kind, \
-         status, source, external_id, created_at, updated_at, version) \
-         SELECT id, tracking_no, title, description, category, lat, lng, cell, 'forum', 1, 'citizen', 'closed', \
-         'bench-million', id, created_at, updated_at, 1 FROM m;\n",
+         INSERT INTO tickets (id, tracking_no, title, description, category, lat, lng, cell, geohash, area, channel, \
+         anonymous, kind, status, source, external_id, created_at, updated_at, accepted_at, replied_at, closed_at, \
+         response_due_at, resolution_due_at, version) \
+         SELECT id, tracking_no, title, description, category, lat, lng, cell, geohash, area, channel, 1, 'citizen', \
+         'closed', 'bench-million', id, created_at, closed_at, accepted_at, replied_at, closed_at, response_due_at, \
+         resolution_due_at, 1 FROM m;\n",
         csv_path.display()
     );
     let db = d1_file(persist)?;

@@ -13,6 +13,7 @@
 mod assess;
 mod bench;
 mod bench_dispatch;
+mod bench_open;
 mod build;
 mod cmd;
 mod eval;

@@ -83,6 +83,14 @@ async fn rows(
     store.assessment_rows(&m.1, &m.2).await?.into_iter().map(|r| assessed(r, offset, now)).collect()
 }
 
+/// A cached table is keyed by the hour; the expiry only clears out old hours.
+const ASSESSMENT_TTL_SECONDS: u64 = 2 * 3600;
+
+/// A short, stable fingerprint of the settings for the cache key (not for security).
+fn fnv1a(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
+}
+
 pub async fn assessment(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     respond(
         async {
@@ -94,8 +102,28 @@ pub async fn assessment(req: Request, ctx: RouteContext<AppState>) -> Result<Res
             };
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let settings = assessment_settings(&store).await?;
+            // Computing a month reads all its tickets: cached per version of the month's data
+            // and of the settings, and per hour, since pending requests fall late as time passes.
+            let version = store.assessment_version(&m.0).await?;
+            let settings_json = serde_json::to_string(&settings).map_err(|e| ApiError::Store(e.to_string()))?;
+            let hour = crate::clock::now().format("%Y%m%d%H");
+            let key = format!("assess:{}:{by:?}:{version}:{:016x}:{hour}", m.0, fnv1a(&settings_json));
+            let kv = ctx.env.kv(crate::intake::KV_BINDING)?;
+            if let Ok(Some(cached)) = kv.get(&key).text().await {
+                let mut response = Response::ok(cached)?;
+                response.headers_mut().set("Content-Type", "application/json")?;
+                return Ok(response);
+            }
             let rows = rows(&store, &ctx, &m).await?;
-            Ok(json(200, &league(&rows, &m.0, by, &settings))?)
+            let body = serde_json::to_string(&league(&rows, &m.0, by, &settings))
+                .map_err(|e| ApiError::Store(e.to_string()))?;
+            if let Ok(put) = kv.put(&key, body.clone()) {
+                // A cache that cannot be written only costs the next reader the computation.
+                let _ = put.expiration_ttl(ASSESSMENT_TTL_SECONDS).execute().await;
+            }
+            let mut response = Response::ok(body)?;
+            response.headers_mut().set("Content-Type", "application/json")?;
+            Ok(response)
         }
         .await,
     )

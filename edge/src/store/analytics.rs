@@ -69,6 +69,12 @@ pub struct Slice<'a> {
     pub channel: Option<&'a str>,
 }
 
+/// Every possible first-level code as an SQL list: `family IN (…)` lets SQLite seek each
+/// family's rows by the primary key, where `family <> '*'` would scan the whole rollup.
+fn two_digit_families() -> String {
+    (0..100).map(|f| format!("'{f:02}'")).collect::<Vec<_>>().join(",")
+}
+
 const COLUMNS: &str = "family, district, channel, day, created, accepted, response_on_time, response_late, replied, \
                        resolution_on_time, resolution_late, closed";
 
@@ -114,7 +120,8 @@ impl Store {
             .db
             .prepare(
                 "SELECT kind, bucket, SUM(count) AS n FROM duration_counts WHERE family = ?1 AND district = ?2 \
-                 AND channel = ?3 AND week >= ?4 AND week <= ?5 GROUP BY kind, bucket",
+                 AND channel = ?3 AND kind IN ('respond', 'close') AND week >= ?4 AND week <= ?5 \
+                 GROUP BY kind, bucket",
             )
             .bind(&[
                 text(slice.family.unwrap_or("*")),
@@ -164,12 +171,13 @@ impl Store {
             family: String,
             created: i64,
         }
+        let families = two_digit_families();
         let rows = self
             .db
-            .prepare(
-                "SELECT family, SUM(created) AS created FROM daily_counts WHERE family <> '*' AND district = ?1 \
-                 AND channel = ?2 AND day >= ?3 AND day <= ?4 GROUP BY family ORDER BY created DESC",
-            )
+            .prepare(format!(
+                "SELECT family, SUM(created) AS created FROM daily_counts WHERE family IN ({families}) AND district = ?1 \
+                 AND channel = ?2 AND day >= ?3 AND day <= ?4 GROUP BY family ORDER BY created DESC"
+            ))
             .bind(&[text(slice.district.unwrap_or("*")), text(slice.channel.unwrap_or("*")), text(from), text(to)])?
             .all()
             .await?
@@ -212,16 +220,17 @@ impl Store {
             day: String,
             n: i64,
         }
+        let families = two_digit_families();
         let rows = self
             .db
-            .prepare(
+            .prepare(format!(
                 "SELECT family, day, SUM(n) AS n FROM ( \
                    SELECT family, day, created AS n FROM daily_counts \
-                   WHERE family <> '*' AND district = '*' AND channel = '*' AND day >= ?1 AND day < ?2 \
+                   WHERE family IN ({families}) AND district = '*' AND channel = '*' AND day >= ?1 AND day < ?2 \
                    UNION ALL SELECT family, day, count AS n FROM legacy_counts \
-                   WHERE family <> '*' AND day >= ?1 AND day < ?2 \
-                 ) GROUP BY family, day",
-            )
+                   WHERE family IN ({families}) AND day >= ?1 AND day < ?2 \
+                 ) GROUP BY family, day"
+            ))
             .bind(&[text(from), text(before)])?
             .all()
             .await?
@@ -295,6 +304,23 @@ impl Store {
             .db
             .prepare("SELECT version FROM heat_versions WHERE family = ?1 AND period = ?2")
             .bind(&[text(family), text(period)])?
+            .first(None)
+            .await?;
+        Ok(row.map_or(0, |r| r.version))
+    }
+}
+
+impl Store {
+    /// The assessment month's version (migration 0012): 0 for a month nothing fed yet.
+    pub async fn assessment_version(&self, month: &str) -> StoreResult<i64> {
+        #[derive(Deserialize)]
+        struct Row {
+            version: i64,
+        }
+        let row: Option<Row> = self
+            .db
+            .prepare("SELECT version FROM assessment_versions WHERE month = ?1")
+            .bind(&[text(month)])?
             .first(None)
             .await?;
         Ok(row.map_or(0, |r| r.version))
