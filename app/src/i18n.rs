@@ -45,6 +45,7 @@ impl Lang {
                 files.extend([
                     include_str!(concat!("../locales/open/dashboard.", $lang, ".txt")),
                     include_str!(concat!("../locales/open/heatmap.", $lang, ".txt")),
+                    include_str!(concat!("../locales/open/outlook.", $lang, ".txt")),
                 ]);
                 #[cfg(any(test, feature = "staff"))]
                 files.extend([include_str!(concat!("../locales/staff/alerts.", $lang, ".txt"))]);

@@ -7,9 +7,15 @@
 #![cfg_attr(not(target_arch = "wasm32"), allow(dead_code))]
 
 mod api;
+#[cfg(any(feature = "open", not(target_arch = "wasm32")))]
+mod chart;
+#[cfg(any(feature = "open", not(target_arch = "wasm32")))]
+mod dashboard_api;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod eval_api;
 mod form;
+#[cfg(any(feature = "open", not(target_arch = "wasm32")))]
+mod heat_api;
 mod i18n;
 mod links;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]

@@ -1,7 +1,7 @@
 //! Hot issues and spike alerts through the API: the hourly job clusters recent requests for
 //! the public page and alerts supervisors once when a family × district jumps above its baseline.
 
-use crate::helpers::{spawn_app, status_json, unique_key, valid_body, Staff};
+use crate::helpers::{hot_issue_holding, spawn_app, status_json, unique_key, valid_body, Staff};
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
 
@@ -78,18 +78,11 @@ async fn similar_requests_in_one_place_become_one_hot_issue() {
     }
     let (status, run) = admin.post("/api/v1/admin/jobs/insights", &json!({})).await;
     assert_eq!(status, 200, "{run}");
-    let (status, published) = status_json(app.get("/api/v1/open/hot-issues").await).await;
-    assert_eq!(status, 200, "{published}");
-    let issue = published["issues"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|i| i["members"].as_array().unwrap().iter().any(|m| m == mine[0].as_str()))
-        .cloned()
-        .unwrap_or_else(|| panic!("the three reports make an issue: {published}"));
+    let issue = hot_issue_holding(&app, &mine[0]).await;
     for no in &mine {
         assert!(issue["members"].as_array().unwrap().iter().any(|m| m == no.as_str()), "{issue}");
     }
     assert!(issue["title"].as_str().unwrap().contains("雨花亭夜市"), "{issue}");
+    let (_, published) = status_json(app.get("/api/v1/open/hot-issues").await).await;
     assert!(!published.to_string().contains("13912345678"), "no personal data");
 }

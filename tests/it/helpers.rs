@@ -225,3 +225,16 @@ pub async fn status_json_or_null(response: Response) -> (u16, Value) {
     let text = response.text().await.unwrap_or_default();
     (status, serde_json::from_str(&text).unwrap_or(Value::Null))
 }
+
+/// The published hot issue that holds request `no` (the last clustering), or a panic with the list.
+pub async fn hot_issue_holding(app: &TestApp, no: &str) -> Value {
+    let (status, published) = status_json(app.get("/api/v1/open/hot-issues").await).await;
+    assert_eq!(status, 200, "{published}");
+    published["issues"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["members"].as_array().unwrap().iter().any(|m| m == no))
+        .cloned()
+        .unwrap_or_else(|| panic!("no published issue holds {no}: {published}"))
+}

@@ -113,7 +113,7 @@ pub fn TextField(
 }
 
 /// A labelled `<select>`; `options` are (value, text) pairs, the first usually a blank choice.
-#[cfg(feature = "staff")]
+#[cfg(feature = "open")]
 #[component]
 pub fn SelectField(
     id: &'static str,

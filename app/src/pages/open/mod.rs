@@ -3,8 +3,10 @@
 //! observers' published grades. Part of the transparency bundle (feature `open`).
 
 pub mod assessment;
+mod chart;
 pub mod dashboard;
 mod grades;
 pub mod heatmap;
 pub mod hot_issues;
 pub mod nav;
+mod outlook;
