@@ -22,15 +22,14 @@ fn date(v: &Value, name: &str) -> NaiveDate {
 }
 
 /// Other tests submit requests meanwhile: the page's figure must lie between the API's
-/// before and after it was read.
-async fn created_shown_matches(b: &Browser, app: &TestApp, query: &str) {
+/// before the page asked (`floor`) and after it was read.
+async fn created_shown_matches(b: &Browser, app: &TestApp, query: &str, floor: i64) {
     for _ in 0..100 {
-        let before = created(&api(app, query).await);
         let shown =
             b.eval("const e = document.getElementById('dash-created'); return e ? e.innerText.trim() : ''").await;
         let after = created(&api(app, query).await);
         if let Some(n) = shown.as_str().and_then(|s| s.parse::<i64>().ok()) {
-            if before <= n && n <= after {
+            if floor <= n && n <= after {
                 return;
             }
         }
@@ -53,9 +52,10 @@ async fn the_open_overview_shows_the_apis_figures_as_charts_and_tables_in_two_la
     let app = spawn_app();
     app.create(&valid_body()).await;
     let b = Browser::phone().await;
+    let floor = created(&api(&app, "").await);
     b.open("/open/dashboard").await;
     b.wait_for_id("dash-created").await;
-    created_shown_matches(&b, &app, "").await;
+    created_shown_matches(&b, &app, "", floor).await;
 
     // The server's default period, shown in the form and counted a day at a time.
     let answer = api(&app, "").await;
@@ -72,8 +72,10 @@ async fn the_open_overview_shows_the_apis_figures_as_charts_and_tables_in_two_la
     let caption = b.eval("return document.querySelector('#dash-trend-table caption').textContent").await;
     assert_eq!(caption, t("zh-Hans", "open.dashboard.trend.day").as_str());
     assert_eq!(b.eval("return document.getElementById('dash-share-svg').getAttribute('role')").await, "img");
+    // A row per family with requests; another test may file in a new family meanwhile.
     let share_rows = b.eval("return document.querySelectorAll('#dash-share-table tbody tr').length").await;
-    assert_eq!(share_rows.as_u64(), Some(answer["categories"].as_array().unwrap().len() as u64));
+    let families = api(&app, "").await["categories"].as_array().unwrap().len() as u64;
+    assert!(share_rows.as_u64().is_some_and(|n| n >= 1 && n <= families), "{share_rows} rows, {families} families");
     for (link, href) in [("dash-listed", "/listed"), ("dash-assessment", "/open/assessment")] {
         assert_eq!(b.eval(&format!("return document.getElementById('{link}').getAttribute('href')")).await, href);
     }
@@ -89,11 +91,12 @@ async fn the_open_overview_shows_the_apis_figures_as_charts_and_tables_in_two_la
     assert!(errors.is_empty(), "console errors: {errors:?}");
 
     // Another channel: the address and the figures follow, and so does the CSV link.
+    let floor = created(&api(&app, "channel=hotline").await);
     b.set_value("dash-channel", "hotline", "change").await;
     b.tab_to("dash-show").await;
     b.press(Key::Enter).await;
     b.wait_until("the channel in the address", "return location.search.includes('channel=hotline')").await;
-    created_shown_matches(&b, &app, "channel=hotline").await;
+    created_shown_matches(&b, &app, "channel=hotline", floor).await;
     let csv = b.eval("return document.getElementById('dash-csv').getAttribute('href')").await;
     assert!(
         csv.as_str().unwrap().starts_with("/api/v1/open/dashboard.csv?")
