@@ -42,6 +42,11 @@ pub enum ApiError {
     TooManyAttempts {
         retry_after: i64,
     },
+    /// A channel over its requests per minute.
+    RateLimited {
+        limit: i64,
+        retry_after: i64,
+    },
     MethodNotAllowed,
     Misconfigured(String),
     Store(String),
@@ -121,6 +126,10 @@ impl ApiError {
                 ErrorCode::TooManyAttempts,
                 format!("too many failed sign-ins; try again in {retry_after} seconds"),
             ),
+            RateLimited { limit, retry_after } => ApiErrorBody::new(
+                ErrorCode::TooManyAttempts,
+                format!("more than {limit} requests this minute; try again in {retry_after} seconds"),
+            ),
             MethodNotAllowed => ApiErrorBody::new(ErrorCode::MethodNotAllowed, "this method is not allowed here"),
             // Details of internal failures go to the log, not to the caller.
             Misconfigured(_) | Store(_) => ApiErrorBody::new(ErrorCode::Internal, "something went wrong on our side"),
@@ -134,7 +143,9 @@ impl ApiError {
         let body = self.body();
         let status = body.code.http_status();
         let retry_after = match &self {
-            ApiError::TooManyAttempts { retry_after } => Some(retry_after.to_string()),
+            ApiError::TooManyAttempts { retry_after } | ApiError::RateLimited { retry_after, .. } => {
+                Some(retry_after.to_string())
+            }
             _ => None,
         };
         Response::from_json(&body)

@@ -216,7 +216,11 @@ pub fn organisation(base_url: &str) -> Result<StaffSession> {
         s["password"] = password.into();
         created += usize::from(session.create("/api/v1/admin/staff", &s, "a staff member")?);
     }
-    eprintln!("demo organisation ready ({created} departments and accounts created)");
+    // Channels with the demo keys the README lists (a development stack accepts chosen keys).
+    for c in org["channels"].as_array().into_iter().flatten() {
+        created += usize::from(session.create("/api/v1/admin/channels", c, "a channel")?);
+    }
+    eprintln!("demo organisation ready ({created} departments, accounts and channels created)");
     Ok(session)
 }
 

@@ -24,7 +24,6 @@ pub async fn submit(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
 }
 
 async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
-    let state = &ctx.data;
     let key = match header(req, IDEMPOTENCY_KEY_HEADER) {
         None => return Err(ApiError::MissingHeader { header: IDEMPOTENCY_KEY_HEADER }),
         Some(raw) => IdempotencyKey::parse(&raw).ok_or(ApiError::BadHeader {
@@ -34,13 +33,49 @@ async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::r
     };
     let body = read_json_body(req, MAX_BODY_BYTES).await?;
     let input: NewRequestInput = parse_json(&body)?;
-    let request = NewRequest::parse(&input, state.catalogue, &state.city.service_area).map_err(ApiError::Invalid)?;
+    let (status, created) = create(ctx, &input, &key, Origin::WEB).await?;
+    created_response(status, &created)
+}
+
+/// 201 (or 200 for a replay) with the answer, and where to read the request.
+pub(crate) fn created_response(status: u16, created: &SubmitResponse) -> std::result::Result<Response, ApiError> {
+    let mut response = json(status, created)?;
+    response.headers_mut().set("Location", &format!("/api/v1/requests/{}", created.tracking_no))?;
+    Ok(response)
+}
+
+/// Where a new request came from: the web form, or a channel that has its own id for it.
+pub(crate) struct Origin<'a> {
+    pub channel: Channel,
+    /// `(source, external_id)` stored on the ticket.
+    pub source: Option<(&'a str, &'a str)>,
+    /// Put before each refused field's name (`request.` when the request is nested).
+    pub field_prefix: &'a str,
+}
+
+impl Origin<'static> {
+    pub const WEB: Origin<'static> = Origin { channel: Channel::Web, source: None, field_prefix: "" };
+}
+
+/// Validate and store a new request, idempotently under `key`: 201 with the tracking number
+/// and the reporter's token, or 200 with the same answer for a replay of the same body.
+pub(crate) async fn create(
+    ctx: &RouteContext<AppState>,
+    input: &NewRequestInput,
+    key: &IdempotencyKey,
+    origin: Origin<'_>,
+) -> std::result::Result<(u16, SubmitResponse), ApiError> {
+    let state = &ctx.data;
+    let request = NewRequest::parse(input, state.catalogue, &state.city.service_area).map_err(|errors| {
+        let prefixed = errors.0.into_iter().map(|(field, e)| (format!("{}{field}", origin.field_prefix), e)).collect();
+        ApiError::Invalid(shared::error::FieldErrors(prefixed))
+    })?;
     // The parsed input, re-serialised, is the body's identity: whitespace or key order in a retry don't matter.
-    let body_hash = sha256_hex(&serde_json::to_vec(&input).map_err(|e| ApiError::Store(e.to_string()))?);
+    let body_hash = sha256_hex(&serde_json::to_vec(input).map_err(|e| ApiError::Store(e.to_string()))?);
 
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
-    if let Some(hit) = store.find_idempotent(&key).await? {
-        return replay(hit, &body_hash, &key, state);
+    if let Some(hit) = store.find_idempotent(key).await? {
+        return replay(hit, &body_hash, key, state);
     }
 
     let now = clock::now();
@@ -48,28 +83,19 @@ async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::r
     let day = now.with_timezone(&state.city.offset()).date_naive();
     let first = store.reserve_sequences(&BTreeMap::from([(day, 1)])).await?;
     let sequence = first.get(&day).copied().ok_or_else(|| ApiError::Store("no sequence".into()))?;
-    let ticket = Ticket::submitted(request, id, TrackingNo::new(day, sequence), Channel::Web, now);
-    let token = AccessToken::derive(&state.token_secret, &ticket.id, &key);
+    let ticket = Ticket::submitted(request, id, TrackingNo::new(day, sequence), origin.channel, now);
+    let token = AccessToken::derive(&state.token_secret, &ticket.id, key);
     let event = TicketEvent::submitted(&ticket);
     let (then, status) = intake_statements(&store, ctx, &ticket).await?;
 
-    match store.insert_submitted(&ticket, &event, &token.hash(), &key, &body_hash, then).await? {
-        InsertOutcome::Inserted => {
-            let mut response = json(
-                201,
-                &SubmitResponse {
-                    tracking_no: ticket.tracking_no.clone(),
-                    token,
-                    status,
-                    created_at: ticket.created_at,
-                },
-            )?;
-            response.headers_mut().set("Location", &format!("/api/v1/requests/{}", ticket.tracking_no))?;
-            Ok(response)
-        }
+    match store.insert_submitted(&ticket, &event, &token.hash(), (key, &body_hash), origin.source, then).await? {
+        InsertOutcome::Inserted => Ok((
+            201,
+            SubmitResponse { tracking_no: ticket.tracking_no.clone(), token, status, created_at: ticket.created_at },
+        )),
         // A concurrent retry with the same key won; answer as it did.
-        InsertOutcome::KeyTaken => match store.find_idempotent(&key).await? {
-            Some(hit) => replay(hit, &body_hash, &key, state),
+        InsertOutcome::KeyTaken => match store.find_idempotent(key).await? {
+            Some(hit) => replay(hit, &body_hash, key, state),
             None => Err(ApiError::Conflict("a request with this Idempotency-Key is in progress".into())),
         },
     }
@@ -152,19 +178,19 @@ fn replay(
     body_hash: &str,
     key: &IdempotencyKey,
     state: &AppState,
-) -> std::result::Result<Response, ApiError> {
+) -> std::result::Result<(u16, SubmitResponse), ApiError> {
     if hit.body_hash != body_hash {
         return Err(ApiError::IdempotencyKeyReused);
     }
-    Ok(json(
+    Ok((
         200,
-        &SubmitResponse {
+        SubmitResponse {
             tracking_no: hit.tracking_no,
             token: AccessToken::derive(&state.token_secret, &hit.ticket_id, key),
             status: hit.status,
             created_at: hit.created_at,
         },
-    )?)
+    ))
 }
 
 pub async fn show(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {

@@ -201,8 +201,11 @@ impl Store {
         Ok(self
             .db
             .prepare(
-                "SELECT o.id, o.event, o.url, o.payload, o.attempts, d.webhook_secret AS secret FROM outbox o \
+                // A department's notices, or a channel's status callbacks (`channel:CODE`).
+                "SELECT o.id, o.event, o.url, o.payload, o.attempts, \
+                 COALESCE(d.webhook_secret, c.webhook_secret) AS secret FROM outbox o \
                  LEFT JOIN departments d ON d.code = o.department \
+                 LEFT JOIN channels c ON 'channel:' || c.code = o.department \
                  WHERE o.state = 'pending' AND o.next_at <= ?1 ORDER BY o.next_at LIMIT ?2",
             )
             .bind(&[time(now), num(i64::from(limit))])?

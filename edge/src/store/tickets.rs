@@ -299,12 +299,12 @@ impl Store {
         ticket: &Ticket,
         event: &TicketEvent,
         token_hash: &str,
-        key: &IdempotencyKey,
-        body_hash: &str,
+        (key, body_hash): (&IdempotencyKey, &str),
+        source: Option<(&str, &str)>,
         then: Vec<D1PreparedStatement>,
     ) -> StoreResult<InsertOutcome> {
         let mut statements = vec![
-            self.insert_ticket(ticket, Some(token_hash), None, None, None)?,
+            self.insert_ticket(ticket, Some(token_hash), source, None, None)?,
             self.db
                 .prepare("INSERT INTO idempotency_keys (key, body_hash, ticket_id, created_at) VALUES (?1, ?2, ?3, ?4)")
                 .bind(&[text(key.as_str()), text(body_hash), text(ticket.id.as_str()), time(&ticket.created_at)])?,
@@ -314,7 +314,11 @@ impl Store {
         statements.extend(then);
         match self.db.batch(statements).await {
             Ok(_) => Ok(InsertOutcome::Inserted),
-            Err(e) if e.to_string().contains("idempotency_keys.key") => Ok(InsertOutcome::KeyTaken),
+            // A concurrent retry stored it first: under the same key, or (a channel's retry) the
+            // same source and external id.
+            Err(e) if ["idempotency_keys.key", "tickets.source"].iter().any(|k| e.to_string().contains(k)) => {
+                Ok(InsertOutcome::KeyTaken)
+            }
             Err(e) => Err(e.into()),
         }
     }
