@@ -3,9 +3,9 @@
 
 use crate::config::AppState;
 use crate::handlers::{
-    account, admin, analytics, areas, auth, casework, catalogue, clocks, coordinators, dispatch, disputes, evaluation,
-    follow_up, forecasts, import, jobs, notifications, observers, open_data, requests, rules, supervision, system,
-    tickets, triage, workbench,
+    account, admin, analytics, areas, auth, casework, catalogue, channels, clocks, coordinators, dispatch, disputes,
+    evaluation, follow_up, forecasts, import, jobs, notifications, observers, open_data, requests, rules, supervision,
+    system, tickets, triage, workbench,
 };
 use worker::Router;
 
@@ -15,6 +15,11 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/config", system::config)
         .get_async("/api/v1/categories", catalogue::categories)
         .post_async("/api/v1/requests", requests::submit)
+        .post_async("/api/v1/intake/:channel", channels::intake)
+        .get_async("/api/v1/admin/channels", channels::list)
+        .post_async("/api/v1/admin/channels", channels::create_channel)
+        .put_async("/api/v1/admin/channels/:code", channels::update_channel)
+        .post_async("/api/v1/admin/channels/:code/key", channels::rotate_key)
         .get_async("/api/v1/requests/:tracking_no", requests::show)
         .get_async("/api/v1/areas", areas::list)
         .post_async("/api/v1/auth/login", auth::login)
@@ -116,6 +121,20 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/open/assessment/settings", open_data::settings)
         .get_async("/api/v1/open/grades", open_data::grades)
         .get_async("/api/v1/open/departments", open_data::departments)
+        // Open311 GeoReport v2 (read-only here; POST requests.json is the channel intake).
+        .get_async("/open311/v2/discovery.json", crate::handlers::open311::discovery)
+        .get_async("/open311/v2/discovery.xml", crate::handlers::open311::discovery)
+        .get_async("/open311/v2/services.json", crate::handlers::open311::services)
+        .get_async("/open311/v2/services.xml", crate::handlers::open311::services)
+        .get_async("/open311/v2/services/:code_fmt", crate::handlers::open311::service)
+        .get_async("/open311/v2/requests.json", crate::handlers::open311::requests)
+        .get_async("/open311/v2/requests.xml", crate::handlers::open311::requests)
+        .post_async("/open311/v2/requests.json", crate::handlers::open311_post::submit)
+        .post_async("/open311/v2/requests.xml", crate::handlers::open311_post::submit)
+        .get_async("/open311/v2/requests/:id_fmt", crate::handlers::open311::request)
+        .get_async("/open311/v2/tokens/:token_fmt", crate::handlers::open311::token)
+        .get_async("/open311/v2/servicerequestupdates.json", crate::handlers::open311::updates)
+        .get_async("/open311/v2/servicerequestupdates.xml", crate::handlers::open311::updates)
         .get_async("/api/v1/open/dashboard", analytics::dashboard)
         .get_async("/api/v1/open/dashboard.csv", analytics::dashboard_csv)
         .get_async("/api/v1/open/heatmap", analytics::heatmap)

@@ -159,6 +159,9 @@ pub enum Access {
     Staff(Permission),
     /// Only with the one-time bootstrap secret, and only while no admin exists.
     Bootstrap,
+    /// A registered channel's API key (`shared::channels`), checked by the handler, which also
+    /// knows which channel the path or form names.
+    ChannelKey,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -201,6 +204,11 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/config", Public),
     route(Get, "/api/v1/categories", Public),
     route(Post, "/api/v1/requests", Public),
+    route(Post, "/api/v1/intake/:channel", Access::ChannelKey),
+    route(Get, "/api/v1/admin/channels", Staff(Permission::ManageDepartments)),
+    route(Post, "/api/v1/admin/channels", Staff(Permission::ManageDepartments)),
+    route(Put, "/api/v1/admin/channels/:code", Staff(Permission::ManageDepartments)),
+    route(Post, "/api/v1/admin/channels/:code/key", Staff(Permission::ManageDepartments)),
     route(Get, "/api/v1/requests/:tracking_no", Public),
     route(Get, "/api/v1/areas", Public),
     route(Post, "/api/v1/auth/login", Public),
@@ -307,6 +315,20 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/open/heatmap", Public),
     route(Get, "/api/v1/open/seasonal-outlook", Public),
     route(Get, "/api/v1/open/hot-issues", Public),
+    route(Get, "/open311/v2/discovery.json", Public),
+    route(Get, "/open311/v2/discovery.xml", Public),
+    route(Get, "/open311/v2/services.json", Public),
+    route(Get, "/open311/v2/services.xml", Public),
+    route(Get, "/open311/v2/services/:code_fmt", Public),
+    route(Get, "/open311/v2/requests.json", Public),
+    route(Get, "/open311/v2/requests.xml", Public),
+    // `api_key` in the form is a channel key.
+    route(Post, "/open311/v2/requests.json", Access::ChannelKey),
+    route(Post, "/open311/v2/requests.xml", Access::ChannelKey),
+    route(Get, "/open311/v2/requests/:id_fmt", Public),
+    route(Get, "/open311/v2/tokens/:token_fmt", Public),
+    route(Get, "/open311/v2/servicerequestupdates.json", Public),
+    route(Get, "/open311/v2/servicerequestupdates.xml", Public),
     route(Get, "/api/v1/supervision/alerts", Staff(Permission::Supervise)),
     route(Post, "/api/v1/admin/jobs/insights", Staff(Permission::ManageRules)),
     route(Get, "/api/v1/admin/rollups/verify", Staff(Permission::ReadAudit)),

@@ -6,6 +6,7 @@ mod helpers;
 
 mod api_casework;
 mod api_catalogue;
+mod api_channels;
 mod api_cron;
 mod api_import;
 mod api_insights;
@@ -22,6 +23,7 @@ mod api_evaluation;
 mod api_forecast;
 mod api_handling;
 mod api_ladder;
+mod api_open311;
 mod api_rules;
 mod api_tickets;
 mod browser;

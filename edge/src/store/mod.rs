@@ -3,11 +3,13 @@
 
 mod analytics;
 mod casework;
+mod channels;
 mod dispatch;
 mod evaluation;
 mod handling;
 mod ladder;
 mod notify;
+mod open311;
 mod staff;
 mod staff_tickets;
 mod tickets;
