@@ -14,6 +14,7 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .get_async("/api/v1/health", system::health)
         .get_async("/api/v1/config", system::config)
         .get_async("/api/v1/categories", catalogue::categories)
+        .get_async("/api/v1/openapi.json", crate::handlers::openapi::document)
         .post_async("/api/v1/requests", requests::submit)
         .post_async("/api/v1/intake/:channel", channels::intake)
         .get_async("/api/v1/admin/channels", channels::list)

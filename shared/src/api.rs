@@ -18,13 +18,13 @@ pub const IDEMPOTENCY_KEY_HEADER: &str = "Idempotency-Key";
 /// Bodies above this are refused with 413 before parsing.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CategoriesResponse {
     pub tree: Vec<CategoryNode>,
 }
 
 /// What the app needs to know about the deployment before it draws anything.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublicConfig {
     pub city: CityConfig,
     /// A Leaflet tile URL template; `None` draws the map without tiles (offline, tests).

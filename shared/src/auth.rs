@@ -203,6 +203,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/health", Public),
     route(Get, "/api/v1/config", Public),
     route(Get, "/api/v1/categories", Public),
+    route(Get, "/api/v1/openapi.json", Public),
     route(Post, "/api/v1/requests", Public),
     route(Post, "/api/v1/intake/:channel", Access::ChannelKey),
     route(Get, "/api/v1/admin/channels", Staff(Permission::ManageDepartments)),

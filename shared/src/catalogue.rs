@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 /// The catalogue the city ships with (Teddy 2020 label system, 15 / 103 / 390 names).
 pub const DEFAULT_CATALOGUE_CSV: &str = include_str!("../data/catalogue.csv");
 
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct CategoryCode(String);
 
@@ -49,7 +49,7 @@ impl std::fmt::Display for CategoryCode {
 }
 
 /// One node of the tree as the API serves it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CategoryNode {
     pub code: CategoryCode,
     pub name: String,
@@ -58,7 +58,7 @@ pub struct CategoryNode {
 }
 
 /// A category with the names of its ancestors, root first.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CategoryRef {
     pub code: CategoryCode,
     pub path: Vec<String>,

@@ -40,7 +40,7 @@ impl ChannelCode {
 }
 
 /// A new channel or a change to one, as submitted by an admin.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ChannelInput {
     #[serde(default)]
@@ -154,7 +154,7 @@ impl ChannelSettings {
 }
 
 /// A channel as admins see it: never the key or the webhook secret.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChannelView {
     pub code: String,
     pub name: String,
@@ -168,7 +168,7 @@ pub struct ChannelView {
 }
 
 /// A new key: shown once; only its hash is stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ChannelKey {
     pub channel: String,
     pub key: String,
@@ -205,7 +205,7 @@ pub fn key_hash(key: &str) -> String {
 
 /// `POST /api/v1/intake/{channel}`: the channel's own id for the request and the request in the
 /// web form's shape (the same validation, field names prefixed `request.`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IntakeInput {
     #[serde(default)]

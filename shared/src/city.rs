@@ -4,7 +4,7 @@ use crate::geo::BoundingBox;
 use chrono::{FixedOffset, Offset, Utc};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct CityConfig {
     pub name: String,
     /// Requests outside this box are refused: the city cannot act there.

@@ -4,7 +4,7 @@ use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 /// What went wrong with a whole API call. Each code maps to exactly one HTTP status.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorCode {
     /// The body is not the JSON we expect (syntax, types, unknown fields).
@@ -105,7 +105,7 @@ impl ErrorCode {
 }
 
 /// Why one field was refused.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum FieldErrorCode {
     Required,
@@ -170,7 +170,7 @@ impl FieldErrorCode {
 
 /// One refused field: a code for the UI and an English message for API users.
 /// `limit` carries the bound for length and range errors so the UI can say it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct FieldError {
     pub code: FieldErrorCode,
     pub message: String,
@@ -179,7 +179,7 @@ pub struct FieldError {
 }
 
 /// All refused fields of one input, keyed by dotted field path (`location.lat`).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct FieldErrors(pub BTreeMap<String, FieldError>);
 
@@ -222,7 +222,7 @@ impl FieldErrors {
 }
 
 /// The JSON body of every error response.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct ApiErrorBody {
     pub code: ErrorCode,
     pub message: String,

@@ -3,7 +3,7 @@
 use crate::error::{FieldErrorCode, FieldErrors};
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct BoundingBox {
     pub south: f64,
     pub west: f64,
@@ -17,7 +17,7 @@ impl BoundingBox {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct LatLng {
     pub lat: f64,
     pub lng: f64,

@@ -36,7 +36,7 @@ impl TicketId {
 
 /// `YYYYMMDD-NNNNNNC`: the city's local date, a daily sequence of at least six digits
 /// and a Luhn check digit, so a number misheard on the phone is caught before any lookup.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct TrackingNo(String);
 
@@ -111,7 +111,7 @@ fn luhn_check_digit(digits: &str) -> u32 {
 ///
 /// It is derived from a server secret, the ticket and the idempotency key, so a client
 /// retrying a submission whose answer was lost gets the same token back.
-#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(transparent)]
 pub struct AccessToken(String);
 

@@ -31,6 +31,7 @@ pub mod import;
 pub mod import_csv;
 pub mod ladder;
 pub mod open311;
+pub mod openapi;
 pub mod org;
 pub mod password;
 pub mod redact;

@@ -85,7 +85,7 @@ pub struct TicketEvent {
     pub public: bool,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "event", rename_all = "snake_case")]
 pub enum EventKind {
     Submitted {
@@ -219,7 +219,7 @@ impl TicketEvent {
 }
 
 /// Timeline entry as the reporter or the public sees it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct TimelineEntry {
     pub at: DateTime<Utc>,
     #[serde(flatten)]
@@ -227,7 +227,7 @@ pub struct TimelineEntry {
 }
 
 /// `GET /api/v1/requests/{no}` without the token: nothing that identifies the reporter.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PublicTicketView {
     pub tracking_no: TrackingNo,
     pub title: String,
@@ -258,7 +258,7 @@ pub struct PublicTicketView {
 }
 
 /// The same request as its reporter sees it with the private token.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct PrivateTicketView {
     #[serde(flatten)]
     pub public: PublicTicketView,
@@ -277,7 +277,7 @@ pub struct PrivateTicketView {
 }
 
 /// Either view, as the client receives it.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "view", rename_all = "snake_case")]
 pub enum TicketView {
     Public(PublicTicketView),
@@ -361,7 +361,7 @@ pub fn private_view(
 }
 
 /// The answer to a successful submission: the only time the token is handed out.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubmitResponse {
     pub tracking_no: TrackingNo,
     pub token: crate::ids::AccessToken,

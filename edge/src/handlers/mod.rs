@@ -20,6 +20,7 @@ pub mod observers;
 pub mod open311;
 pub mod open311_post;
 pub mod open_data;
+pub mod openapi;
 pub mod requests;
 pub mod rules;
 pub mod supervision;
