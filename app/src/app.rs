@@ -27,6 +27,8 @@ use crate::pages::staff::audit::AuditPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::callbacks::CallbacksPage;
 #[cfg(feature = "staff")]
+use crate::pages::staff::channels::ChannelsPage;
+#[cfg(feature = "staff")]
 use crate::pages::staff::deadlines::DeadlinesPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::departments::DepartmentsPage;
@@ -189,6 +191,7 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/staff/callbacks") view=CallbacksPage/>
             <Route path=path!("/staff/evaluation") view=EvaluationPage/>
             <Route path=path!("/staff/alerts") view=AlertsPage/>
+            <Route path=path!("/staff/channels") view=ChannelsPage/>
         </FlatRoutes>
     }
 }

@@ -48,7 +48,10 @@ impl Lang {
                     include_str!(concat!("../locales/open/outlook.", $lang, ".txt")),
                 ]);
                 #[cfg(any(test, feature = "staff"))]
-                files.extend([include_str!(concat!("../locales/staff/alerts.", $lang, ".txt"))]);
+                files.extend([
+                    include_str!(concat!("../locales/staff/alerts.", $lang, ".txt")),
+                    include_str!(concat!("../locales/staff/channels.", $lang, ".txt")),
+                ]);
                 files
             }};
         }

@@ -86,6 +86,26 @@ pub async fn create_department(input: DepartmentInput) -> Result<Department, Api
     decode(&send("POST", "/api/v1/admin/departments", Some(body(&input)?)).await?)
 }
 
+pub async fn channels() -> Result<Vec<shared::channels::ChannelView>, ApiError> {
+    #[derive(serde::Deserialize)]
+    struct List {
+        channels: Vec<shared::channels::ChannelView>,
+    }
+    Ok(get::<List>("/api/v1/admin/channels").await?.channels)
+}
+
+pub async fn create_channel(input: shared::channels::ChannelInput) -> Result<shared::channels::ChannelKey, ApiError> {
+    decode(&send("POST", "/api/v1/admin/channels", Some(body(&input)?)).await?)
+}
+
+pub async fn update_channel(code: &str, input: shared::channels::ChannelInput) -> Result<(), ApiError> {
+    send("PUT", &format!("/api/v1/admin/channels/{code}"), Some(body(&input)?)).await.map(|_| ())
+}
+
+pub async fn rotate_channel_key(code: &str) -> Result<shared::channels::ChannelKey, ApiError> {
+    decode(&send("POST", &format!("/api/v1/admin/channels/{code}/key"), Some("{}".into())).await?)
+}
+
 pub async fn staff() -> Result<Vec<StaffUser>, ApiError> {
     get("/api/v1/admin/staff").await
 }

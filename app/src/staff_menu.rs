@@ -25,6 +25,7 @@ pub const MENU: &[MenuItem] = &[
     MenuItem { path: "/staff/deadlines", key: "staff.nav.deadlines", needs: Permission::ViewRules },
     MenuItem { path: "/staff/evaluation", key: "staff.nav.evaluation", needs: Permission::ViewRules },
     MenuItem { path: "/staff/departments", key: "staff.nav.departments", needs: Permission::ViewDepartments },
+    MenuItem { path: "/staff/channels", key: "staff.nav.channels", needs: Permission::ManageDepartments },
     MenuItem { path: "/staff/outbox", key: "staff.nav.outbox", needs: Permission::ManageDepartments },
     MenuItem { path: "/staff/staff", key: "staff.nav.staff", needs: Permission::ViewStaff },
     MenuItem { path: "/staff/areas", key: "staff.nav.areas", needs: Permission::ManageAreas },

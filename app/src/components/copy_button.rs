@@ -13,7 +13,13 @@ enum Copied {
 }
 
 #[component]
-pub fn CopyButton(#[prop(into)] text: Signal<String>, id: &'static str) -> impl IntoView {
+pub fn CopyButton(
+    #[prop(into)] text: Signal<String>,
+    id: &'static str,
+    /// What the button copies; a link by default.
+    #[prop(default = "submitted.copy")]
+    label: &'static str,
+) -> impl IntoView {
     let i18n = use_i18n();
     let state = RwSignal::new(Copied::Not);
     let copy = move |_| {
@@ -25,7 +31,7 @@ pub fn CopyButton(#[prop(into)] text: Signal<String>, id: &'static str) -> impl 
     };
     view! {
         <button type="button" class="button button--secondary" id=id on:click=copy>
-            {i18n.tr("submitted.copy")}
+            {i18n.tr(label)}
         </button>
         <span class="copy-status" role="status">
             {move || match state.get() {

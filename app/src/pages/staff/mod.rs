@@ -4,6 +4,7 @@ pub mod areas;
 pub mod audit;
 pub mod callback_form;
 pub mod callbacks;
+pub mod channels;
 pub mod deadlines;
 pub mod departments;
 pub mod dispatch;
