@@ -171,7 +171,7 @@ fn ChannelTable(channels: Vec<ChannelView>, list: List, key: RwSignal<Option<Cha
         })
         .collect_view();
     view! {
-        <ErrorSummary items=errors.summary(&[]) attempt=errors.attempt/>
+        <ErrorSummary items=errors.summary(&[]) attempt=errors.attempt id="channel-actions-summary"/>
         <div class="table-wrap">
             <table class="table table--stack" id="channel-table">
                 <thead><tr>
