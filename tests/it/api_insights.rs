@@ -1,20 +1,9 @@
 //! Hot issues and spike alerts through the API: the hourly job clusters recent requests for
 //! the public page and alerts supervisors once when a family × district jumps above its baseline.
 
-use crate::helpers::{hot_issue_holding, spawn_app, status_json, unique_key, valid_body, Staff};
+use crate::helpers::{hot_issue_holding, import_ndjson, spawn_app, status_json, valid_body};
 use chrono::{Duration, NaiveDate};
 use serde_json::{json, Value};
-
-async fn import(admin: &Staff, rows: &[Value]) -> Value {
-    let body = rows.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
-    let req = admin
-        .request(reqwest::Method::POST, &format!("/api/v1/admin/import/tickets?source={}", unique_key()))
-        .header("Content-Type", "application/x-ndjson")
-        .body(body);
-    let (status, report) = status_json(req.send().await.unwrap()).await;
-    assert_eq!(status, 200, "{report}");
-    report
-}
 
 fn legacy(n: usize, day: NaiveDate) -> Value {
     json!({
@@ -39,7 +28,7 @@ async fn a_spike_above_the_seasonal_baseline_alerts_supervisors_once() {
         rows.extend((0..2).map(|n| legacy(n, day)));
     }
     rows.extend((0..25).map(|n| legacy(n, spike)));
-    import(&admin, &rows).await;
+    import_ndjson(&admin, &rows).await;
 
     // The job judges the last complete day before it runs.
     let at = json!({ "at": "2025-03-10T02:00:00Z" });

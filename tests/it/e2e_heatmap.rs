@@ -3,7 +3,7 @@
 //! a supervisor reads the spike alerts in the staff console.
 
 use crate::browser::{translations, Browser};
-use crate::helpers::{hot_issue_holding, spawn_app, status_json, unique_key, valid_body, Staff, TestApp};
+use crate::helpers::{hot_issue_holding, import_ndjson, spawn_app, status_json, valid_body, Staff, TestApp};
 use chrono::{DateTime, Duration as Days, NaiveDate};
 use fantoccini::Locator;
 use serde_json::{json, Value};
@@ -49,13 +49,7 @@ async fn import_spike(admin: &Staff) -> NaiveDate {
         .map(|(d, n)| row(d, n))
         .collect();
     rows.extend((0..25).map(|n| row(yesterday, n)));
-    let body = rows.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
-    let req = admin
-        .request(reqwest::Method::POST, &format!("/api/v1/admin/import/tickets?source={}", unique_key()))
-        .header("Content-Type", "application/x-ndjson")
-        .body(body);
-    let (status, report) = status_json(req.send().await.unwrap()).await;
-    assert_eq!(status, 200, "{report}");
+    import_ndjson(admin, &rows).await;
     yesterday
 }
 

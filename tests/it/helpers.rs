@@ -238,3 +238,15 @@ pub async fn hot_issue_holding(app: &TestApp, no: &str) -> Value {
         .cloned()
         .unwrap_or_else(|| panic!("no published issue holds {no}: {published}"))
 }
+
+/// Import tickets as NDJSON under a fresh source (admins); answers the import's report.
+pub async fn import_ndjson(admin: &Staff, rows: &[Value]) -> Value {
+    let body = rows.iter().map(Value::to_string).collect::<Vec<_>>().join("\n");
+    let req = admin
+        .request(reqwest::Method::POST, &format!("/api/v1/admin/import/tickets?source={}", unique_key()))
+        .header("Content-Type", "application/x-ndjson")
+        .body(body);
+    let (status, report) = status_json(req.send().await.unwrap()).await;
+    assert_eq!(status, 200, "{report}");
+    report
+}
