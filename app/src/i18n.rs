@@ -40,7 +40,12 @@ impl Lang {
         macro_rules! files {
             ($lang:literal) => {{
                 #[allow(unused_mut)]
-                let mut files = vec![include_str!(concat!("../locales/", $lang, ".txt"))];
+                let mut files = vec![
+                    include_str!(concat!("../locales/", $lang, ".txt")),
+                    include_str!(concat!("../locales/citizen/photos.", $lang, ".txt")),
+                    include_str!(concat!("../locales/citizen/nearby.", $lang, ".txt")),
+                    include_str!(concat!("../locales/citizen/updates.", $lang, ".txt")),
+                ];
                 #[cfg(any(test, feature = "open"))]
                 files.extend([
                     include_str!(concat!("../locales/open/dashboard.", $lang, ".txt")),
@@ -51,6 +56,7 @@ impl Lang {
                 files.extend([
                     include_str!(concat!("../locales/staff/alerts.", $lang, ".txt")),
                     include_str!(concat!("../locales/staff/channels.", $lang, ".txt")),
+                    include_str!(concat!("../locales/staff/photos.", $lang, ".txt")),
                 ]);
                 files
             }};

@@ -17,7 +17,7 @@ pub struct Browser {
 pub fn translations(lang: &str) -> HashMap<String, String> {
     let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../app/locales");
     let mut files = vec![dir.join(format!("{lang}.txt"))];
-    for sub in ["open", "staff"] {
+    for sub in ["citizen", "open", "staff"] {
         let mut more: Vec<PathBuf> = std::fs::read_dir(dir.join(sub))
             .unwrap_or_else(|e| panic!("{sub}: {e}"))
             .map(|entry| entry.unwrap().path())
