@@ -48,12 +48,14 @@ impl Lang {
                 ];
                 #[cfg(any(test, feature = "open"))]
                 files.extend([
+                    include_str!(concat!("../locales/open/common.", $lang, ".txt")),
                     include_str!(concat!("../locales/open/dashboard.", $lang, ".txt")),
                     include_str!(concat!("../locales/open/heatmap.", $lang, ".txt")),
                     include_str!(concat!("../locales/open/outlook.", $lang, ".txt")),
                 ]);
                 #[cfg(any(test, feature = "staff"))]
                 files.extend([
+                    include_str!(concat!("../locales/staff/common.", $lang, ".txt")),
                     include_str!(concat!("../locales/staff/alerts.", $lang, ".txt")),
                     include_str!(concat!("../locales/staff/channels.", $lang, ".txt")),
                     include_str!(concat!("../locales/staff/photos.", $lang, ".txt")),
