@@ -76,9 +76,14 @@ mod client {
         }
         init.set_headers(&h);
         let request = Request::new_with_str_and_init(path, &init).map_err(|_| ApiError::Network)?;
+        fetch_text(&request).await
+    }
+
+    /// Send a built request: its text when the answer is 2xx, else the API's error.
+    pub(crate) async fn fetch_text(request: &Request) -> Result<String, ApiError> {
         let window = web_sys::window().ok_or(ApiError::Network)?;
         let response: Response =
-            JsFuture::from(window.fetch_with_request(&request)).await.map_err(|_| ApiError::Network)?.unchecked_into();
+            JsFuture::from(window.fetch_with_request(request)).await.map_err(|_| ApiError::Network)?.unchecked_into();
         let status = response.status();
         let text = match response.text() {
             Ok(promise) => JsFuture::from(promise).await.ok().and_then(|t| t.as_string()),

@@ -5,6 +5,7 @@ use crate::components::header::Header;
 #[cfg(feature = "staff")]
 use crate::components::staff_shell::{StaffSession, Unread};
 use crate::i18n::provide_i18n;
+use crate::pages::followed::FollowedPage;
 #[cfg(feature = "open")]
 use crate::pages::listed::ListedPage;
 use crate::pages::not_found::NotFound;
@@ -60,6 +61,7 @@ use crate::pages::submit::SubmitPage;
 use crate::pages::submitted::SubmittedPage;
 use crate::pages::ticket::TicketPage;
 use crate::pages::track::TrackPage;
+use crate::pages::unsubscribe::UnsubscribePage;
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
@@ -93,6 +95,7 @@ pub fn App() -> impl IntoView {
     let setup: SetupResource = LocalResource::new(load_setup);
     provide_context(setup);
     provide_context(LastSubmission(RwSignal::new(None)));
+    provide_context(crate::components::photo_picker::PendingPhotos::new());
     #[cfg(feature = "staff")]
     provide_context(StaffSession(RwSignal::new(None)));
     #[cfg(feature = "staff")]
@@ -129,8 +132,10 @@ fn Pages() -> impl IntoView {
         <FlatRoutes fallback=NotFound>
             <Route path=path!("/") view=SubmitPage/>
             <Route path=path!("/submitted/:no") view=SubmittedPage/>
+            <Route path=path!("/followed/:no") view=FollowedPage/>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
+            <Route path=path!("/unsubscribe/:token") view=UnsubscribePage/>
         </FlatRoutes>
     }
 }
@@ -144,8 +149,10 @@ fn Pages() -> impl IntoView {
         <FlatRoutes fallback=NotFound>
             <Route path=path!("/") view=SubmitPage/>
             <Route path=path!("/submitted/:no") view=SubmittedPage/>
+            <Route path=path!("/followed/:no") view=FollowedPage/>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
+            <Route path=path!("/unsubscribe/:token") view=UnsubscribePage/>
             <Route path=path!("/listed") view=ListedPage/>
             <Route path=path!("/open/assessment") view=AssessmentPage/>
             <Route path=path!("/open/dashboard") view=DashboardPage/>
@@ -163,8 +170,10 @@ fn Pages() -> impl IntoView {
         <FlatRoutes fallback=NotFound>
             <Route path=path!("/") view=SubmitPage/>
             <Route path=path!("/submitted/:no") view=SubmittedPage/>
+            <Route path=path!("/followed/:no") view=FollowedPage/>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
+            <Route path=path!("/unsubscribe/:token") view=UnsubscribePage/>
             <Route path=path!("/listed") view=ListedPage/>
             <Route path=path!("/open/assessment") view=AssessmentPage/>
             <Route path=path!("/open/dashboard") view=DashboardPage/>

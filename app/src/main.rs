@@ -18,6 +18,7 @@ mod form;
 mod heat_api;
 mod i18n;
 mod links;
+mod nearby_api;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]
 mod open_api;
 mod rating_api;
@@ -25,6 +26,7 @@ mod rating_api;
 mod staff_menu;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod supervise_api;
+mod updates_api;
 mod wire;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod work_api;
@@ -39,6 +41,10 @@ mod dispatch_api;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod pages;
+#[cfg(target_arch = "wasm32")]
+mod photo_api;
+#[cfg(target_arch = "wasm32")]
+mod photo_resize;
 #[cfg(all(target_arch = "wasm32", feature = "staff"))]
 mod staff_api;
 

@@ -39,6 +39,7 @@ enum EventName {
     InfoAdded,
     Listed,
     Escalated,
+    MeToo,
     /// A kind this build does not know (a newer server): left out, not fatal.
     #[serde(other)]
     Other,
@@ -83,6 +84,10 @@ struct WireEntry {
     department_name: Option<String>,
     #[serde(default)]
     reason: Option<String>,
+    #[serde(default)]
+    count: Option<u32>,
+    #[serde(default)]
+    photos: Vec<shared::photo::PhotoId>,
 }
 
 /// A whole view, or (without `view`) the master a merged duplicate follows.
@@ -124,6 +129,12 @@ pub struct WireTicket {
     master: Option<Box<WireTicket>>,
     #[serde(default)]
     follow_up_until: Option<DateTime<Utc>>,
+    #[serde(default)]
+    me_too_count: u32,
+    #[serde(default)]
+    following: bool,
+    #[serde(default)]
+    photos: Vec<shared::photo::PublicPhoto>,
 }
 
 fn need<T>(v: Option<T>) -> Result<T, ()> {
@@ -145,7 +156,7 @@ impl WireEntry {
                 from: need(self.from)?,
                 to: need(self.to.as_deref().and_then(Status::parse))?,
             },
-            EventName::Note => EventKind::Note { text: need(self.text)? },
+            EventName::Note => EventKind::Note { text: need(self.text)?, photos: self.photos },
             EventName::Dispatched => EventKind::Dispatched {
                 lead: need(self.lead)?,
                 lead_name: need(self.lead_name)?,
@@ -157,13 +168,16 @@ impl WireEntry {
                 days: need(self.days)?,
                 resolution_due: self.resolution_due,
             },
-            EventName::Replied => {
-                EventKind::Replied { text: need(self.text)?, department_name: need(self.department_name)? }
-            }
+            EventName::Replied => EventKind::Replied {
+                text: need(self.text)?,
+                department_name: need(self.department_name)?,
+                photos: self.photos,
+            },
             EventName::Reopened => EventKind::Reopened { reason: need(self.reason)? },
             EventName::InfoAdded => EventKind::InfoAdded { text: need(self.text)? },
             EventName::Listed => EventKind::Listed { reason: need(self.reason)? },
             EventName::Escalated => EventKind::Escalated { reason: need(self.reason)?, to: need(self.to)? },
+            EventName::MeToo => EventKind::MeToo { count: need(self.count)? },
         };
         Ok(Some(TimelineEntry { at: self.at, kind }))
     }
@@ -220,6 +234,9 @@ impl WireTicket {
                 Some(master) => Some(Box::new(master.into_public()?)),
                 None => None,
             },
+            me_too_count: self.me_too_count,
+            following: self.following,
+            photos: self.photos,
         })
     }
 }
@@ -285,7 +302,10 @@ mod tests {
             },
             TicketEvent {
                 at: at(3),
-                kind: EventKind::Note { text: "已联系施工方".into() },
+                kind: EventKind::Note {
+                    text: "已联系施工方".into(),
+                    photos: vec![shared::photo::PhotoId::from_random([7; 16])],
+                },
                 actor: "staff:1".into(),
                 public: true,
             },
@@ -305,10 +325,13 @@ mod tests {
             ),
             later(EventKind::ExtensionDecided { approved: false, days: 3, resolution_due: None }, "staff:2", true),
             later(EventKind::Listed { reason: "repeated".into() }, "system", true),
+            later(EventKind::MeToo { count: 3 }, "citizen", true),
             later(EventKind::Escalated { reason: "cross_level".into(), to: "市12345热线".into() }, "system", true),
             later(
                 EventKind::Replied {
-                    text: "已于昨日完成修复".into(), department_name: "市城市管理局".into()
+                    text: "已于昨日完成修复".into(),
+                    department_name: "市城市管理局".into(),
+                    photos: Vec::new(),
                 },
                 "staff:1",
                 true,
@@ -340,6 +363,11 @@ mod tests {
         anonymous.address = None;
         round_trip(TicketView::Private(private_view(&anonymous, &events, Catalogue::builtin(), &Default::default())));
         round_trip(TicketView::Public(public_view(&anonymous, &[], Catalogue::builtin())));
+        // A follower's view: the public one, counted and marked.
+        let mut followed = public_view(&t, &events, Catalogue::builtin());
+        followed.me_too_count = 3;
+        followed.following = true;
+        round_trip(TicketView::Public(followed));
     }
 
     #[test]

@@ -162,8 +162,15 @@ mod client {
     }
 
     /// A progress note; `public` ones reach the citizen's timeline.
-    pub async fn note(no: String, version: i64, text: String, public: bool) -> Result<Moved, ApiError> {
-        let body = json!({ "text": text, "public": public });
+    /// `photos`: ids of the ticket's handlers' photos the note carries (published with a public one).
+    pub async fn note(
+        no: String,
+        version: i64,
+        text: String,
+        public: bool,
+        photos: Vec<String>,
+    ) -> Result<Moved, ApiError> {
+        let body = json!({ "text": text, "public": public, "photos": photos });
         decode(&send(&format!("/api/v1/tickets/{no}/notes"), Some(version), body).await?)
     }
 
@@ -177,8 +184,9 @@ mod client {
         version: i64,
         text: String,
         override_reason: Option<String>,
+        photos: Vec<String>,
     ) -> Result<Moved, ApiError> {
-        let body = json!({ "text": text, "override_reason": override_reason });
+        let body = json!({ "text": text, "override_reason": override_reason, "photos": photos });
         decode(&send(&format!("/api/v1/tickets/{no}/reply"), Some(version), body).await?)
     }
 

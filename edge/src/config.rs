@@ -8,12 +8,16 @@ use shared::city::CityConfig;
 use worker::Env;
 
 pub const DB_BINDING: &str = "DB";
+/// Photos' bytes (`handlers::photos`).
+pub const PHOTOS_BINDING: &str = "PHOTOS";
 
 pub struct AppState {
     pub catalogue: &'static Catalogue,
     pub city: CityConfig,
     pub tile_url: Option<String>,
     pub tile_attribution: Option<String>,
+    /// `PHOTO_MAX_SIDE`: the longest side the browser scales photos down to.
+    pub photo_max_side: u32,
     /// Derives reporters' access tokens; a Worker secret in production.
     pub token_secret: Vec<u8>,
     /// Creates the first admin once (`POST /api/v1/auth/bootstrap`); unset after use.
@@ -24,6 +28,15 @@ pub struct AppState {
     pub ip: String,
     /// Development stacks may run scheduled jobs at a chosen time (tests of the ladder).
     pub clock_override: bool,
+    /// `HUIYIN_ENV=development`: tests and benches on this machine are not rate-limited by address.
+    pub development: bool,
+    /// From `VAPID_PRIVATE_KEY` (`notify_citizens`): browsers subscribe to push with it.
+    pub vapid_public_key: Option<String>,
+}
+
+/// A secret or var, when set and not blank (for settings read outside `AppState`).
+pub(crate) fn setting(env: &Env, name: &str) -> Option<String> {
+    text(env, name)
 }
 
 fn text(env: &Env, name: &str) -> Option<String> {
@@ -50,11 +63,14 @@ impl AppState {
             city,
             tile_url: text(env, "TILE_URL"),
             tile_attribution: text(env, "TILE_ATTRIBUTION"),
+            photo_max_side: shared::photo::max_side(text(env, "PHOTO_MAX_SIDE").as_deref()),
             token_secret: token_secret.into_bytes(),
             bootstrap_secret: text(env, "BOOTSTRAP_SECRET").filter(|s| s.len() >= 16),
             principal: None,
             ip: String::new(),
             clock_override: text(env, "HUIYIN_ENV").as_deref() == Some("development"),
+            development: text(env, "HUIYIN_ENV").as_deref() == Some("development"),
+            vapid_public_key: crate::notify_citizens::vapid_public_key(env),
         })
     }
 
@@ -80,6 +96,8 @@ impl AppState {
             city: self.city.clone(),
             tile_url: self.tile_url.clone(),
             tile_attribution: self.tile_attribution.clone(),
+            photo_max_side: self.photo_max_side,
+            vapid_public_key: self.vapid_public_key.clone(),
         }
     }
 }

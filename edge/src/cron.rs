@@ -45,6 +45,9 @@ async fn periodic(cron: &str, env: &worker::Env, now: chrono::DateTime<chrono::U
     // Every run delivers; the hourly one too, so its new notices go out at once.
     let summary = deliver(&store, now).await?;
     worker::console_log!("cron {cron:?} at {now}: outbox {summary:?}");
+    // Citizens' updates (push and e-mail) go out on the same minute.
+    let citizens = crate::notify_citizens::run(&store, env, &state.token_secret, now).await?;
+    worker::console_log!("cron {cron:?} at {now}: citizens' updates {citizens:?}");
     Ok(())
 }
 

@@ -24,7 +24,7 @@ pub async fn run(store: &Store, policy: &RetryPolicy, now: DateTime<Utc>) -> Res
     let mut summary = Summary::default();
     for message in store.due_messages(&now, PER_RUN).await.map_err(|e| e.0)? {
         if !store
-            .claim_message(&message.id, message.attempts, &(now + Duration::seconds(CLAIM)))
+            .claim_message(&message.id, message.attempts, &now, &(now + Duration::seconds(CLAIM)))
             .await
             .map_err(|e| e.0)?
         {

@@ -35,6 +35,8 @@ pub enum ApiError {
         details: Vec<String>,
     },
     NotFound,
+    /// A "me too" on a request that is closed, merged or rejected.
+    RequestNotOpen,
     InvalidToken,
     Unauthenticated,
     Forbidden,
@@ -118,6 +120,10 @@ impl ApiError {
                 body
             }
             NotFound => ApiErrorBody::new(ErrorCode::NotFound, "nothing is here; check the number"),
+            RequestNotOpen => ApiErrorBody::new(
+                ErrorCode::RequestNotOpen,
+                "this request is closed, merged or rejected and takes no followers; file a new one",
+            ),
             InvalidToken => ApiErrorBody::new(ErrorCode::InvalidToken, "the access token does not match this request"),
             Unauthenticated => ApiErrorBody::new(ErrorCode::Unauthenticated, "sign in first"),
             Forbidden => ApiErrorBody::new(ErrorCode::Forbidden, "your role does not allow this"),

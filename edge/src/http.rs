@@ -7,11 +7,25 @@ use worker::{Request, Response};
 /// Every API answer may carry personal data and is computed per request.
 pub fn with_api_headers(mut response: Response) -> Response {
     let headers = response.headers_mut();
-    let _ = headers.set("Cache-Control", "no-store");
-    let _ = headers.set("X-Content-Type-Options", "nosniff");
-    let _ = headers.set("Referrer-Policy", "no-referrer");
+    // Answers are private and change; a handler that serves something cacheable (a photo) says so itself.
+    if !headers.has("Cache-Control").unwrap_or(false) {
+        let _ = headers.set("Cache-Control", "no-store");
+    }
+    for (name, value) in SECURITY_HEADERS {
+        let _ = headers.set(name, value);
+    }
     response
 }
+
+/// The same protections as the static files' `public/_headers`, tightened for data: an API answer
+/// is never a document that may run anything or be framed.
+const SECURITY_HEADERS: [(&str, &str); 5] = [
+    ("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'"),
+    ("Strict-Transport-Security", "max-age=63072000; includeSubDomains"),
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "no-referrer"),
+];
 
 pub fn json<T: Serialize>(status: u16, body: &T) -> worker::Result<Response> {
     Ok(Response::from_json(body)?.with_status(status))

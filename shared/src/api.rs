@@ -32,4 +32,15 @@ pub struct PublicConfig {
     pub tile_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub tile_attribution: Option<String>,
+    /// The longest side the browser scales a photo down to before uploading it.
+    #[serde(default = "default_photo_max_side")]
+    pub photo_max_side: u32,
+    /// The VAPID public key (uncompressed P-256, base64url) for `PushManager.subscribe`; absent
+    /// when the deployment has no `VAPID_PRIVATE_KEY` (no browser notifications then).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub vapid_public_key: Option<String>,
+}
+
+fn default_photo_max_side() -> u32 {
+    crate::photo::DEFAULT_MAX_SIDE
 }

@@ -73,10 +73,12 @@ pub enum Permission {
     CallBack,
     /// 评议: deputies and observers grade their samples.
     Grade,
+    /// Erase a reporter's personal data at their request (the request stays in the statistics).
+    ErasePersonalData,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 17] = [
+    pub const ALL: [Permission; 18] = [
         Permission::OwnAccount,
         Permission::ViewDepartments,
         Permission::ManageDepartments,
@@ -94,6 +96,7 @@ impl Permission {
         Permission::Supervise,
         Permission::CallBack,
         Permission::Grade,
+        Permission::ErasePersonalData,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -115,6 +118,7 @@ impl Permission {
             Permission::Supervise => "supervise",
             Permission::CallBack => "call_back",
             Permission::Grade => "grade",
+            Permission::ErasePersonalData => "erase_personal_data",
         }
     }
 
@@ -134,6 +138,7 @@ pub const POLICY: &[(Permission, &[Role])] = &[
     (Permission::ManageStaff, &[Admin]),
     (Permission::ManageAreas, &[Admin]),
     (Permission::ReadAudit, &[Supervisor, Admin]),
+    (Permission::ErasePersonalData, &[Supervisor, Admin]),
     (Permission::ImportTickets, &[Admin]),
     (Permission::ViewRules, &[Dispatcher, DepartmentHead, Supervisor, Admin]),
     (Permission::ManageRules, &[Admin]),
@@ -211,6 +216,8 @@ pub const ROUTES: &[Route] = &[
     route(Put, "/api/v1/admin/channels/:code", Staff(Permission::ManageDepartments)),
     route(Post, "/api/v1/admin/channels/:code/key", Staff(Permission::ManageDepartments)),
     route(Get, "/api/v1/requests/:tracking_no", Public),
+    route(Post, "/api/v1/requests/:tracking_no/me-too", Public),
+    route(Get, "/api/v1/nearby", Public),
     route(Get, "/api/v1/areas", Public),
     route(Post, "/api/v1/auth/login", Public),
     route(Post, "/api/v1/auth/logout", Public),
@@ -270,6 +277,7 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/tickets/:tracking_no/reply/check", Staff(Permission::Handle)),
     route(Post, "/api/v1/tickets/:tracking_no/reply", Staff(Permission::Handle)),
     route(Post, "/api/v1/tickets/:tracking_no/close", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/tickets/:tracking_no/erasure", Staff(Permission::ErasePersonalData)),
     route(Post, "/api/v1/tickets/:tracking_no/reminders", Staff(Permission::Supervise)),
     route(Get, "/api/v1/supervision/extensions", Staff(Permission::Supervise)),
     route(Post, "/api/v1/extensions/:id/decision", Staff(Permission::Supervise)),
@@ -292,7 +300,11 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/admin/jobs/supervise", Staff(Permission::ManageRules)),
     route(Post, "/api/v1/admin/jobs/deliver", Staff(Permission::ManageDepartments)),
     route(Post, "/api/v1/requests/:tracking_no/reopen", Public),
+    route(Post, "/api/v1/requests/:tracking_no/erasure", Public),
     route(Post, "/api/v1/requests/:tracking_no/info", Public),
+    // The reporter's or a follower's token, checked by the handler; the unsubscribe token is the path.
+    route(Post, "/api/v1/requests/:tracking_no/subscriptions", Public),
+    route(Post, "/api/v1/unsubscribe/:token", Public),
     route(Get, "/api/v1/requests/:tracking_no/rating", Public),
     route(Post, "/api/v1/requests/:tracking_no/rating", Public),
     route(Get, "/api/v1/callbacks", Staff(Permission::CallBack)),
@@ -336,6 +348,14 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/analytics/forecast", Public),
     route(Get, "/api/v1/analytics/forecast/backtest", Public),
     route(Post, "/api/v1/admin/import/daily-counts", Staff(Permission::ImportTickets)),
+    // Photos (`shared::photo`): the reporter's token is checked by the handler.
+    route(Post, "/api/v1/requests/:tracking_no/photos", Public),
+    route(Post, "/api/v1/tickets/:tracking_no/photos", Staff(Permission::Handle)),
+    route(Get, "/api/v1/tickets/:tracking_no/photos", Staff(Permission::ViewTickets)),
+    route(Get, "/api/v1/photos/:id", Public),
+    route(Get, "/api/v1/staff/photos/:id", Staff(Permission::ViewTickets)),
+    route(Post, "/api/v1/photos/:id/hide", Staff(Permission::Dispatch)),
+    route(Post, "/api/v1/photos/:id/unhide", Staff(Permission::Dispatch)),
 ];
 
 /// The route a request is for, if any. `:name` matches one non-empty segment.

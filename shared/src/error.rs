@@ -38,10 +38,12 @@ pub enum ErrorCode {
     PreconditionRequired,
     /// The reply failed the quality check and no override reason was given.
     ReplyQuality,
+    /// The request is closed, merged or rejected: nobody can follow it any more ("me too").
+    RequestNotOpen,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::MalformedBody,
         ErrorCode::MissingHeader,
         ErrorCode::ValidationFailed,
@@ -60,6 +62,7 @@ impl ErrorCode {
         ErrorCode::PreconditionFailed,
         ErrorCode::PreconditionRequired,
         ErrorCode::ReplyQuality,
+        ErrorCode::RequestNotOpen,
     ];
 
     pub fn http_status(self) -> u16 {
@@ -70,7 +73,7 @@ impl ErrorCode {
             ErrorCode::TooManyAttempts => 429,
             ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
-            ErrorCode::Conflict => 409,
+            ErrorCode::Conflict | ErrorCode::RequestNotOpen => 409,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::UnsupportedMediaType => 415,
             ErrorCode::ValidationFailed | ErrorCode::IdempotencyKeyReused | ErrorCode::ReplyQuality => 422,
@@ -100,6 +103,7 @@ impl ErrorCode {
             ErrorCode::PreconditionFailed => "precondition_failed",
             ErrorCode::PreconditionRequired => "precondition_required",
             ErrorCode::ReplyQuality => "reply_quality",
+            ErrorCode::RequestNotOpen => "request_not_open",
         }
     }
 }

@@ -15,6 +15,9 @@ use serde::{Deserialize, Serialize};
 pub struct NoteInput {
     pub text: Option<String>,
     pub public: Option<bool>,
+    /// Ids of this ticket's handlers' photos (`shared::photo::parse_refs`); a public note publishes them.
+    #[serde(default)]
+    pub photos: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -111,6 +114,9 @@ pub struct ReplyInput {
     pub text: Option<String>,
     /// Send although the quality check warned; the reason is kept and counted.
     pub override_reason: Option<String>,
+    /// Ids of this ticket's handlers' photos, published with the reply.
+    #[serde(default)]
+    pub photos: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -344,9 +350,13 @@ mod tests {
 
     #[test]
     fn notes_extensions_and_replies_name_their_fields() {
-        let e = ProgressNote::parse(&NoteInput { text: Some(" ".into()), public: None }).unwrap_err();
+        let e = ProgressNote::parse(&NoteInput { text: Some(" ".into()), public: None, photos: None }).unwrap_err();
         assert!(e.get("text").is_some());
-        let ok = ProgressNote::parse(&NoteInput { text: Some("已派人到现场".into()), public: Some(true) }).unwrap();
+        let ok =
+            ProgressNote::parse(&NoteInput {
+                text: Some("已派人到现场".into()), public: Some(true), photos: None
+            })
+            .unwrap();
         assert!(ok.public);
 
         let e = ExtensionRequest::parse(&ExtensionInput { days: Some(0), reason: None }).unwrap_err();
@@ -361,12 +371,18 @@ mod tests {
         assert!(ExtensionDecision::parse(&ExtensionDecisionInput { approve: Some(true), note: None }).is_ok());
         assert!(ExtensionDecision::parse(&ExtensionDecisionInput::default()).unwrap_err().get("approve").is_some());
 
-        let e =
-            ReplyText::parse(&ReplyInput { text: Some("已处理完毕".into()), override_reason: Some("急".into()) })
-                .unwrap_err();
+        let e = ReplyText::parse(&ReplyInput {
+            text: Some("已处理完毕".into()),
+            override_reason: Some("急".into()),
+            photos: None,
+        })
+        .unwrap_err();
         assert_eq!(e.get("override_reason").map(|e| e.code), Some(FieldErrorCode::TooShort));
-        let ok =
-            ReplyText::parse(&ReplyInput { text: Some("已处理完毕".into()), override_reason: Some(" ".into()) });
+        let ok = ReplyText::parse(&ReplyInput {
+            text: Some("已处理完毕".into()),
+            override_reason: Some(" ".into()),
+            photos: None,
+        });
         assert_eq!(ok.unwrap().override_reason, None, "a blank reason is no override");
     }
 

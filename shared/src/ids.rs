@@ -123,12 +123,23 @@ impl std::fmt::Debug for AccessToken {
 
 impl AccessToken {
     pub fn derive(server_secret: &[u8], ticket: &TicketId, idempotency_key: &IdempotencyKey) -> Self {
+        Self::derive_as(b"huiyin/access-token/v1\0", server_secret, ticket, idempotency_key)
+    }
+
+    /// A follower's ("me too") token, re-derivable for a retried call like the reporter's. The
+    /// key alone names the follower (it is unique among followers, and the request followed may
+    /// change when it is merged); the label keeps it apart from any reporter's token.
+    pub fn derive_follower(server_secret: &[u8], idempotency_key: &IdempotencyKey) -> Self {
+        Self::derive_as(b"huiyin/follower-token/v1\0", server_secret, &TicketId(String::new()), idempotency_key)
+    }
+
+    fn derive_as(label: &[u8], server_secret: &[u8], ticket: &TicketId, idempotency_key: &IdempotencyKey) -> Self {
         let mut mac = match Hmac::<Sha256>::new_from_slice(server_secret) {
             Ok(mac) => mac,
             // HMAC takes keys of any length; this arm cannot be reached.
             Err(_) => return Self(String::new()),
         };
-        mac.update(b"huiyin/access-token/v1\0");
+        mac.update(label);
         mac.update(ticket.as_str().as_bytes());
         mac.update(b"\0");
         mac.update(idempotency_key.as_str().as_bytes());
@@ -254,6 +265,11 @@ mod tests {
         assert_eq!(AccessToken::presented(t1.as_str()), Some(t1.clone()));
         assert_ne!(t1.hash(), t1.as_str());
         assert!(!format!("{t1:?}").contains(t1.as_str()));
+        // A follower under the same key never holds the reporter's token.
+        let f = AccessToken::derive_follower(b"secret", &key);
+        assert_eq!(f, AccessToken::derive_follower(b"secret", &key));
+        assert_ne!(f, t1);
+        assert_ne!(f, AccessToken::derive(b"secret", &TicketId(String::new()), &key));
     }
 
     #[test]

@@ -412,6 +412,8 @@ pub struct RequestRecord {
     pub agency: Option<String>,
     /// The latest public note or reply.
     pub last_public_text: Option<String>,
+    /// The first visible photo of the citizen's (`shared::photo`), for `media_url`.
+    pub media_photo: Option<crate::photo::PhotoId>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -434,6 +436,9 @@ pub struct ServiceRequest {
     pub lat: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub long: Option<f64>,
+    /// The public copy of the citizen's first photo (absolute: set by `with_media`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub media_url: Option<String>,
 }
 
 impl ServiceRequest {
@@ -453,7 +458,14 @@ impl ServiceRequest {
             expected_datetime: record.resolution_due.map(|t| w3c(t, offset)),
             lat: point.map(|p| p.lat),
             long: point.map(|p| p.lng),
+            media_url: None,
         }
+    }
+
+    /// The photo's public copy as an absolute URL under `origin` (`https://host`).
+    pub fn with_media(mut self, record: &RequestRecord, origin: &str) -> Self {
+        self.media_url = record.media_photo.as_ref().map(|id| format!("{origin}{}", id.public_path()));
+        self
     }
 }
 
@@ -500,8 +512,8 @@ impl RequestUpdate {
     pub fn of(record: &UpdateRecord, offset: FixedOffset) -> Option<Self> {
         let (status, description) = match &record.kind {
             EventKind::StatusChanged { to, .. } => (*to, status_label(*to).to_owned()),
-            EventKind::Note { text } => (record.current, redact::public_text(text)),
-            EventKind::Replied { text, department_name } => {
+            EventKind::Note { text, .. } => (record.current, redact::public_text(text)),
+            EventKind::Replied { text, department_name, .. } => {
                 (Status::Replied, format!("{department_name}：{}", redact::public_text(text)))
             }
             _ => return None,
@@ -682,6 +694,7 @@ impl Document for ServiceRequests {
                 .opt_leaf("expected_datetime", r.expected_datetime.as_deref())
                 .opt_leaf("lat", r.lat.map(number).as_deref())
                 .opt_leaf("long", r.long.map(number).as_deref())
+                .opt_leaf("media_url", r.media_url.as_deref())
                 .close("request");
         }
         w.close("service_requests");
@@ -746,6 +759,7 @@ mod tests {
             resolution_due: Some(now() + Duration::days(5)),
             agency: Some("区城管局".to_owned()),
             last_public_text: Some("已安排人员，联系 13800001111".to_owned()),
+            media_photo: None,
         }
     }
 
@@ -921,7 +935,10 @@ mod tests {
         };
         let u = RequestUpdate::of(&base, beijing()).unwrap();
         assert_eq!((u.update_id.as_str(), u.status.as_str()), ("42", "ACTION_SCHEDULED"));
-        let note = UpdateRecord { kind: EventKind::Note { text: "电话 13912345678".to_owned() }, ..base.clone() };
+        let note = UpdateRecord {
+            kind: EventKind::Note { text: "电话 13912345678".to_owned(), photos: Vec::new() },
+            ..base.clone()
+        };
         let u = RequestUpdate::of(&note, beijing()).unwrap();
         assert_eq!(u.status, "IN_PROGRESS");
         assert!(!u.description.contains("13912345678"));

@@ -107,6 +107,10 @@ fn security(method: Method, template: &str, access: Access) -> (Value, String) {
             json!([{}, { "reporterToken": [] }]),
             "Public; the reporter's private token (Bearer or `?token=`) gives the private view.".to_owned(),
         ),
+        Access::Public if template == "/api/v1/requests/:tracking_no/subscriptions" => (
+            json!([{ "reporterToken": [] }]),
+            "The reporter's private token or a follower's (\"me too\") token, as Bearer.".to_owned(),
+        ),
         Access::Public => (json!([]), "Public.".to_owned()),
         Access::Staff(permission) => {
             let csrf = if method == Method::Get {
@@ -204,6 +208,75 @@ fn typed(method: Method, template: &str, schemas: &mut Schemas) -> Option<Map<St
                 json!({
                     "200": response("The public view, or the private one with the token.", schemas.output::<crate::ticket::TicketView>()),
                     "404": error_response("No such request, or not a tracking number."),
+                    "default": error_response("Any other error.")
+                }),
+            );
+        }
+        (Method::Post, "/api/v1/requests/:tracking_no/subscriptions") => {
+            op.insert(
+                "requestBody".into(),
+                json!({ "required": true, "content": json_content(schemas.input::<crate::subscription::SubscriptionInput>()) }),
+            );
+            let answer = schemas.output::<crate::subscription::SubscribeResponse>();
+            op.insert(
+                "responses".into(),
+                json!({
+                    "201": response("Subscribed: every public change of the request is sent once.", answer.clone()),
+                    "200": response("This endpoint or address already follows the request: the same subscription.", answer),
+                    "403": error_response("No token, or not the reporter's or a follower's."),
+                    "404": error_response("No such request."),
+                    "409": error_response("The request has the most subscriptions it may have."),
+                    "422": error_response("Invalid fields (`kind`, `endpoint`, `keys.p256dh`, `keys.auth`, `email`, `lang`)."),
+                    "default": error_response("Any other error.")
+                }),
+            );
+        }
+        (Method::Post, "/api/v1/unsubscribe/:token") => {
+            op.insert(
+                "responses".into(),
+                json!({
+                    "200": response("Ended (also when it had ended already). Any body is ignored (RFC 8058 one-click).", schemas.output::<crate::subscription::UnsubscribeResponse>()),
+                    "404": error_response("No subscription has this token."),
+                    "default": error_response("Any other error.")
+                }),
+            );
+        }
+        (Method::Post, "/api/v1/requests/:tracking_no/photos") => {
+            let binary = json!({ "type": "string", "contentMediaType": "application/octet-stream" });
+            op.insert(
+                "requestBody".into(),
+                json!({
+                    "required": true,
+                    "description": "The image itself: JPEG, PNG or WebP (decided by its bytes, not the Content-Type), at most 512 KiB; metadata (EXIF, GPS) is removed before it is stored.",
+                    "content": { "image/*": { "schema": binary } }
+                }),
+            );
+            let uploaded = schemas.output::<crate::photo::UploadedPhoto>();
+            op.insert(
+                "responses".into(),
+                json!({
+                    "201": response("Stored; the public copy is at `url`.", uploaded.clone()),
+                    "200": response("The same photo again: the first upload.", uploaded),
+                    "401": error_response("No reporter's token."),
+                    "403": error_response("Not this request's token."),
+                    "404": error_response("No such request."),
+                    "409": error_response("The request has 3 photos already."),
+                    "413": error_response("Over 512 KiB."),
+                    "422": error_response("Not a readable JPEG, PNG or WebP image, or over 8000 pixels a side (`photo`)."),
+                    "default": error_response("Any other error.")
+                }),
+            );
+        }
+        (Method::Get, "/api/v1/photos/:id") => {
+            let binary = json!({ "schema": { "type": "string", "contentMediaType": "application/octet-stream" } });
+            op.insert(
+                "responses".into(),
+                json!({
+                    "200": {
+                        "description": "The public copy, without metadata; cacheable for a year (the bytes under an id never change).",
+                        "content": { "image/jpeg": binary.clone(), "image/png": binary.clone(), "image/webp": binary }
+                    },
+                    "404": error_response("No such photo, not public yet, or hidden by moderation."),
                     "default": error_response("Any other error.")
                 }),
             );

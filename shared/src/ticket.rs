@@ -100,6 +100,9 @@ pub enum EventKind {
     },
     Note {
         text: String,
+        /// Handlers' photos (`shared::photo`) shown with the note; absent in older events.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<crate::photo::PhotoId>,
     },
     /// Sent to a lead department and co-handlers (counts as a re-dispatch when not the first).
     /// The lead's name is kept as it was then, for the citizen's timeline.
@@ -117,6 +120,11 @@ pub enum EventKind {
     DuplicateMerged {
         duplicate: String,
         repeat_count: u32,
+    },
+    /// A citizen with the same problem follows this request instead of filing another ("me
+    /// too"); `count` is how many have so far. Public.
+    MeToo {
+        count: u32,
     },
     // Internal casework: recorded on the ticket's trail, never on the public timeline.
     MarkedUnreasonable {
@@ -160,6 +168,8 @@ pub enum EventKind {
     Replied {
         text: String,
         department_name: String,
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        photos: Vec<crate::photo::PhotoId>,
     },
     /// The citizen was not satisfied; the reason is the reporter's own words (not public).
     Reopened {
@@ -255,6 +265,16 @@ pub struct PublicTicketView {
     /// A merged duplicate follows the request that carries the work.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub master: Option<Box<PublicTicketView>>,
+    /// Citizens who follow this request as their own problem too ("me too").
+    #[serde(default)]
+    pub me_too_count: u32,
+    /// The caller presented a follower's token: the public view, nothing of the reporter's.
+    #[serde(default)]
+    pub following: bool,
+    /// Visible photos (`shared::photo`): the citizen's, and handlers' published with a public
+    /// note or the reply. Hidden ones are neither here nor in the timeline.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub photos: Vec<crate::photo::PublicPhoto>,
 }
 
 /// The same request as its reporter sees it with the private token.
@@ -319,17 +339,35 @@ pub fn public_view(ticket: &Ticket, events: &[TicketEvent], catalogue: &Catalogu
         resolution_due: ticket.handling.resolution_due,
         listed: ticket.handling.listed_at.is_some(),
         master: None,
+        // Not part of `Ticket`: the store adds it where it reads the view.
+        me_too_count: 0,
+        following: false,
+        // Stored beside the ticket: the store adds them (`with_photos`).
+        photos: Vec::new(),
     }
+}
+
+/// Attach the visible photos to a view; a note's or reply's photo that is not among them
+/// (hidden since) leaves the timeline too, so a hidden photo's id is never shown.
+pub fn with_photos(view: &mut PublicTicketView, photos: Vec<crate::photo::PublicPhoto>) {
+    for entry in &mut view.timeline {
+        if let EventKind::Note { photos: ids, .. } | EventKind::Replied { photos: ids, .. } = &mut entry.kind {
+            ids.retain(|id| photos.iter().any(|p| &p.id == id));
+        }
+    }
+    view.photos = photos;
 }
 
 /// Staff write public notes and replies for one reporter; the public copy masks contact data
 /// that slipped through the reply check.
 fn masked(kind: &EventKind) -> EventKind {
     match kind {
-        EventKind::Note { text } => EventKind::Note { text: redact::public_text(text) },
-        EventKind::Replied { text, department_name } => {
-            EventKind::Replied { text: redact::public_text(text), department_name: department_name.clone() }
-        }
+        EventKind::Note { text, photos } => EventKind::Note { text: redact::public_text(text), photos: photos.clone() },
+        EventKind::Replied { text, department_name, photos } => EventKind::Replied {
+            text: redact::public_text(text),
+            department_name: department_name.clone(),
+            photos: photos.clone(),
+        },
         other => other.clone(),
     }
 }
@@ -407,7 +445,7 @@ mod tests {
             TicketEvent::submitted(&t),
             TicketEvent {
                 at: t.created_at,
-                kind: EventKind::Note { text: "internal".into() },
+                kind: EventKind::Note { text: "internal".into(), photos: Vec::new() },
                 actor: "staff:1".into(),
                 public: false,
             },

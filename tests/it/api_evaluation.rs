@@ -293,7 +293,11 @@ async fn observers_grade_a_weekly_sample_that_never_holds_their_own_reports() {
 
 /// The league table, read twice around the CSV so that a concurrent test's change is noticed.
 async fn stable_league(app: &TestApp, month: &str) -> (Value, String, Value) {
-    for _ in 0..5 {
+    // Other tests file and handle requests all the time; wait for a quiet moment between reads.
+    for attempt in 0..40 {
+        if attempt > 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+        }
         let (_, before) = status_json(app.get(&format!("/api/v1/open/assessment?month={month}")).await).await;
         let csv = app.get(&format!("/api/v1/open/assessment.csv?month={month}")).await;
         assert_eq!(csv.headers()["content-type"].to_str().unwrap(), "text/csv; charset=utf-8");

@@ -60,6 +60,11 @@ impl WebDriverCompatibleCommand for BrowserLog {
 impl Browser {
     /// 390×844, like a common phone.
     pub async fn phone() -> Browser {
+        Browser::with_screen(390, 844).await
+    }
+
+    /// A phone of another size (the smallest still in use are 320 px wide).
+    pub async fn with_screen(width: u32, height: u32) -> Browser {
         let webdriver = std::env::var("HUIYIN_WEBDRIVER_URL")
             .expect("HUIYIN_WEBDRIVER_URL is not set: run the browser tests with `cargo xtask test`");
         let base = crate::helpers::spawn_app().address;
@@ -71,7 +76,7 @@ impl Browser {
                 "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                          "--disable-background-networking", "--disable-component-update", "--disable-sync",
                          "--no-first-run", "--disable-quic", "--lang=zh-CN"],
-                "mobileEmulation": { "deviceMetrics": { "width": 390, "height": 844, "pixelRatio": 1.0 } }
+                "mobileEmulation": { "deviceMetrics": { "width": width, "height": height, "pixelRatio": 1.0 } }
             }),
         );
         caps.insert("goog:loggingPrefs".into(), json!({ "browser": "ALL" }));

@@ -65,6 +65,24 @@ impl Receiver {
         Receiver { url: format!("http://{addr}/hook"), addr, state }
     }
 
+    /// Binds a chosen address (the mail sink the stack was started with); answers 200 to all.
+    pub fn bind(addr: &str) -> Receiver {
+        let listener = TcpListener::bind(addr).unwrap_or_else(|e| panic!("bind {addr} for the mail sink: {e}"));
+        let addr = listener.local_addr().expect("the receiver's address");
+        let state = Arc::new(State {
+            fail_first: 0,
+            fail_status: 200,
+            received: Mutex::new(Vec::new()),
+            stop: AtomicBool::new(false),
+        });
+        let accepting = Arc::clone(&state);
+        std::thread::Builder::new()
+            .name(format!("mail-sink-{}", addr.port()))
+            .spawn(move || accept_loop(listener, accepting))
+            .expect("spawn the mail sink's accept thread");
+        Receiver { url: format!("http://{addr}/mail"), addr, state }
+    }
+
     /// Every request so far, in order of arrival (failed ones included).
     pub fn received(&self) -> Vec<Received> {
         self.state.received().clone()

@@ -153,6 +153,31 @@ fn write(name: &str, value: &Value) -> Result<()> {
     Ok(())
 }
 
+/// The Worker as `wrangler deploy` would upload it (`--dry-run`: nothing leaves the machine),
+/// against Cloudflare's limits on the compressed script: 3 MiB on the free plan, 10 MiB paid.
+fn deploy_size() -> Result<Value> {
+    let outdir = root().join("target/deploy-dry-run");
+    let mut command = std::process::Command::new(crate::setup::node_bin("wrangler"));
+    crate::cmd::quiet_wrangler(&mut command).args(["deploy", "--dry-run", "--outdir"]).arg(&outdir).current_dir(root());
+    let out = command.output().map_err(|e| format!("wrangler deploy --dry-run: {e}"))?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    // "Total Upload: 3234.69 KiB / gzip: 1217.17 KiB"
+    let line =
+        text.lines().find(|l| l.contains("Total Upload:")).ok_or_else(|| format!("no upload size in:\n{text}"))?;
+    let kib = |label: &str| -> Option<f64> {
+        let rest = line.split(label).nth(1)?;
+        rest.split_whitespace().next()?.parse().ok()
+    };
+    let (raw, gzip) = (kib("Total Upload:").ok_or("raw size")?, kib("gzip:").ok_or("gzip size")?);
+    Ok(json!({
+        "upload_kib": raw,
+        "gzip_kib": gzip,
+        "limit_free_gzip_kib": 3072,
+        "limit_paid_gzip_kib": 10240,
+        "within_free_plan": gzip <= 3072.0,
+    }))
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         None => {}
@@ -174,12 +199,17 @@ pub fn run(args: &[String]) -> Result<()> {
             open["load_seconds"] = json!(load_seconds);
             return write("open.json", &open);
         }
+        // Load with a crash in the middle, then a restore drill, on a stack of its own (as last built).
+        Some("--load") => return write("load.json", &crate::bench_load::run()?),
+        Some("--deploy") => return write("deploy.json", &deploy_size()?),
+        Some("--lighthouse") => return write("lighthouse.json", &crate::bench_lighthouse::run()?),
         Some(other) => return Err(format!("bench: unknown option {other}")),
     }
     setup::tools()?;
     build::all()?;
     let transfer = transfer(&root().join("target/site"))?;
     write("transfer.json", &transfer)?;
+    write("deploy.json", &deploy_size()?)?;
 
     let persist = root().join("target/bench-state");
     let _ = std::fs::remove_dir_all(&persist);

@@ -13,6 +13,8 @@
 mod assess;
 mod bench;
 mod bench_dispatch;
+mod bench_lighthouse;
+mod bench_load;
 mod bench_open;
 mod build;
 mod cmd;

@@ -13,6 +13,10 @@ use std::time::{Duration, Instant};
 const DEV_TOKEN_SECRET: &str = "local-development-token-secret-not-for-production";
 /// Lets a local stack create its first admin; production sets its own once, then removes it.
 pub const DEV_BOOTSTRAP_SECRET: &str = "local-development-bootstrap-secret";
+/// Signs local stacks' Web Push (VAPID). Published here, so it is for development only: production
+/// sets its own with `wrangler secret put VAPID_PRIVATE_KEY`.
+const DEV_VAPID_PRIVATE_KEY: &str = "Bm2HC37rYyTEF_hdUTl6xXgHPCPPo1AyxHmSAVWHTh4";
+const DEV_VAPID_SUBJECT: &str = "mailto:updates@huiyin.invalid";
 
 pub struct Stack {
     child: Child,
@@ -38,6 +42,11 @@ pub fn migrate(persist: &Path) -> Result<()> {
 impl Stack {
     /// Apply migrations to `persist`, start workerd on `port` and wait until the API answers.
     pub fn start(port: u16, persist: &Path) -> Result<Stack> {
+        Self::start_with(port, persist, &[])
+    }
+
+    /// As `start`, with more `--var NAME:VALUE` settings (the tests' mail sink).
+    pub fn start_with(port: u16, persist: &Path, vars: &[(&str, String)]) -> Result<Stack> {
         migrate(persist)?;
         let logs = root().join("target/logs");
         std::fs::create_dir_all(&logs).map_err(|e| e.to_string())?;
@@ -55,6 +64,9 @@ impl Stack {
             .arg(persist)
             .args(["--var", "HUIYIN_ENV:development", "--var", &format!("TOKEN_SECRET:{DEV_TOKEN_SECRET}")])
             .args(["--var", &format!("BOOTSTRAP_SECRET:{DEV_BOOTSTRAP_SECRET}")])
+            .args(["--var", &format!("VAPID_PRIVATE_KEY:{DEV_VAPID_PRIVATE_KEY}")])
+            .args(["--var", &format!("VAPID_SUBJECT:{DEV_VAPID_SUBJECT}")])
+            .args(vars.iter().flat_map(|(name, value)| ["--var".to_owned(), format!("{name}:{value}")]))
             .stdin(Stdio::null())
             .stdout(out)
             .stderr(err);
@@ -80,6 +92,13 @@ impl Stack {
         Err(format!("the stack did not answer within {limit:?}; see {}", self.log.display()))
     }
 
+    /// A crash, not a shutdown: SIGKILL to wrangler and workerd at once (the load bench).
+    pub fn kill_hard(&mut self) {
+        let group = format!("-{}", self.child.id());
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = self.child.wait();
+    }
+
     pub fn wait(mut self) -> Result<()> {
         self.child.wait().map_err(|e| e.to_string()).map(|_| ())
     }
@@ -88,7 +107,8 @@ impl Stack {
 impl Drop for Stack {
     fn drop(&mut self) {
         let group = format!("-{}", self.child.id());
-        let _ = Command::new("kill").args(["-TERM", "--", &group]).status();
+        // Quietly: after `kill_hard` the group is already gone.
+        let _ = Command::new("kill").args(["-TERM", "--", &group]).stderr(Stdio::null()).status();
         let deadline = Instant::now() + Duration::from_secs(5);
         while Instant::now() < deadline {
             if let Ok(Some(_)) = self.child.try_wait() {
@@ -96,7 +116,7 @@ impl Drop for Stack {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        let _ = Command::new("kill").args(["-KILL", "--", &group]).status();
+        let _ = Command::new("kill").args(["-KILL", "--", &group]).stderr(Stdio::null()).status();
         let _ = self.child.wait();
     }
 }

@@ -93,7 +93,14 @@ pub fn run(args: &[String]) -> Result<()> {
     // The real stack on a free port with a throw-away database.
     let persist = root.join("target/test-state");
     let _ = std::fs::remove_dir_all(&persist);
-    let stack = Stack::start(free_port()?, &persist)?;
+    // The tests' mail sink listens here (tests/it/api_updates.rs); the stack's mail goes to it.
+    let mail_sink = format!("127.0.0.1:{}", free_port()?);
+    let mail_vars = [
+        ("MAIL_API_URL", format!("http://{mail_sink}/mail")),
+        ("MAIL_FROM", "12345 <updates@huiyin.invalid>".to_owned()),
+        ("MAIL_API_KEY", "local-mail-sink-key".to_owned()),
+    ];
+    let stack = Stack::start_with(free_port()?, &persist, &mail_vars)?;
     // Tests sign in as the demo accounts; the demo history trains the classifier.
     let admin = crate::seed::organisation(&stack.base_url)?;
     crate::seed::demo_tickets(&admin)?;
@@ -108,7 +115,8 @@ pub fn run(args: &[String]) -> Result<()> {
             .env("HUIYIN_WEBDRIVER_URL", &driver.url)
             .env("HUIYIN_E2E_DIR", &e2e_dir)
             .env("HUIYIN_BOOTSTRAP_SECRET", crate::stack::DEV_BOOTSTRAP_SECRET)
-            .env("HUIYIN_TEST_PERSIST", &persist),
+            .env("HUIYIN_TEST_PERSIST", &persist)
+            .env("HUIYIN_MAIL_SINK", &mail_sink),
     )
     .map_err(|e| format!("{e}\nworkerd log: {}", stack.log.display()))
 }

@@ -91,5 +91,5 @@ pub fn AreaMap(
             }
         });
     });
-    view! { <div class="map" node_ref=map_ref role="img" aria-label=i18n.tr("staff.areas.map_label")></div> }
+    view! { <div class="map" node_ref=map_ref role="region" aria-label=i18n.tr("staff.areas.map_label")></div> }
 }

@@ -258,7 +258,8 @@ pub fn TicketMap(tiles: Tiles, lat: f64, lng: f64, exact: bool) -> impl IntoView
         <div
             class="map map--small"
             node_ref=map_ref
-            role="img"
+            // Leaflet's zoom buttons and links live inside: a labelled region may hold them, an image may not.
+            role="region"
             aria-label=if exact { i18n.tr("ticket.map_exact") } else { i18n.tr("ticket.map_approximate") }
         ></div>
     }

@@ -8,9 +8,16 @@ pub mod form_errors;
 pub mod header;
 pub mod load_error;
 pub mod map;
+pub mod nearby_list;
+pub mod photo_gallery;
+pub mod photo_picker;
+pub mod photo_uploads;
 #[cfg(feature = "staff")]
 pub mod staff_form;
+#[cfg(feature = "staff")]
+pub mod staff_photos;
 #[cfg(feature = "staff")]
 pub mod staff_shell;
 pub mod time;
 pub mod timeline;
+pub mod updates_optin;

@@ -24,12 +24,13 @@ fn describe(lang: Lang, kind: &EventKind) -> Option<String> {
             "timeline.status_changed",
             &[("from", &lang.text(&status_key(*from))), ("to", &lang.text(&status_key(*to)))],
         ),
-        EventKind::Note { text } => lang.fill("timeline.note", &[("text", text)]),
+        EventKind::Note { text, .. } => lang.fill("timeline.note", &[("text", text)]),
         EventKind::Dispatched { lead_name, .. } => lang.fill("timeline.dispatched", &[("department", lead_name)]),
         EventKind::Merged { master } => lang.fill("timeline.merged", &[("master", master)]),
         EventKind::DuplicateMerged { repeat_count, .. } => {
             lang.fill("timeline.duplicate_merged", &[("count", &repeat_count.to_string())])
         }
+        EventKind::MeToo { count } => lang.fill("timeline.me_too", &[("count", &count.to_string())]),
         // A refused extension changes nothing the citizen was promised.
         EventKind::ExtensionDecided { approved: true, days, resolution_due } => match resolution_due {
             Some(due) => lang.fill(
@@ -38,7 +39,7 @@ fn describe(lang: Lang, kind: &EventKind) -> Option<String> {
             ),
             None => lang.fill("timeline.extension", &[("days", &days.to_string())]),
         },
-        EventKind::Replied { text, department_name } => {
+        EventKind::Replied { text, department_name, .. } => {
             lang.fill("timeline.replied", &[("department", department_name), ("text", text)])
         }
         EventKind::Reopened { reason } => lang.fill("timeline.reopened", &[("reason", reason)]),
@@ -69,7 +70,7 @@ fn shown(kind: &EventKind) -> bool {
         ExtensionDecided { approved, .. } => *approved,
         Submitted { .. } | Imported { .. } | StatusChanged { .. } | Note { .. } | Dispatched { .. } => true,
         Merged { .. } | DuplicateMerged { .. } | Replied { .. } | Reopened { .. } | InfoAdded { .. } => true,
-        Rated { .. } => true,
+        Rated { .. } | MeToo { .. } => true,
         Listed { .. } | Escalated { .. } => true,
         _ => false,
     }

@@ -1,3 +1,4 @@
+pub mod followed;
 #[cfg(feature = "open")]
 pub mod listed;
 pub mod not_found;
@@ -9,3 +10,4 @@ pub mod submit;
 pub mod submitted;
 pub mod ticket;
 pub mod track;
+pub mod unsubscribe;

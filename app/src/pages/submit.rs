@@ -11,6 +11,7 @@ use crate::components::error_summary::{ErrorSummary, SummaryItem};
 use crate::components::field::{has_error, InlineError, TextField};
 use crate::components::load_error::LoadError;
 use crate::components::map::LocationPicker;
+use crate::components::nearby_list::NearbyList;
 use crate::dom;
 use crate::form::{self, Control, Draft, ShownError};
 use crate::i18n::{kind_key, use_i18n};
@@ -241,6 +242,7 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
                 </p>
             </TextField>
             <LocationPicker config=config.clone() point error=error_for(Control::Map)/>
+            <NearbyList category point/>
             <TextField
                 id="address"
                 label=i18n.tr("label.address")
@@ -275,6 +277,7 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
                         .collect_view()}
                 </div>
             </fieldset>
+            <crate::components::photo_picker::PhotoPicker max_side=config.photo_max_side/>
             <fieldset class="field fieldset">
                 <legend class="label">{i18n.tr("contact.heading")}</legend>
                 <p id="contact-hint" class="hint">{i18n.tr("contact.hint")}</p>

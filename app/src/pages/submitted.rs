@@ -44,8 +44,12 @@ pub fn SubmittedPage() -> impl IntoView {
         return view! { <crate::pages::not_found::NotFound/> }.into_any();
     };
     let (response, token) = find(&no);
+    let updates = token.clone().map(|t| crate::components::updates_optin::updates_optin(no.clone(), t));
     let public_path = links::track_path(&no);
     let private_path = token.as_ref().map(|t| links::private_path(&no, t));
+    let photo_uploads = token.clone().map(|token| {
+        view! { <crate::components::photo_uploads::PhotoUploads no=no.clone() token/> }
+    });
     let created = response.as_ref().map(|r| r.created_at);
     let status = response.as_ref().map(|r| r.status);
 
@@ -101,7 +105,9 @@ pub fn SubmittedPage() -> impl IntoView {
                     })}
                 </p>
             })}
+            {photo_uploads}
             {private_block}
+            {updates}
             <p class="actions">
                 <a href="/">{i18n.tr("submitted.another")}</a>
             </p>

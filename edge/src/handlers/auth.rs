@@ -41,6 +41,7 @@ async fn login_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome
     let (Some(username), Some(password)) = (username, password) else {
         return Err(ApiError::Invalid(errors));
     };
+    crate::limits::check(&ctx.env, state, crate::limits::Limit::Login).await?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let throttle = LoginThrottle::default();
     let mut audit = state.audit("login", Some(username.clone()), serde_json::Value::Null);

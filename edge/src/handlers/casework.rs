@@ -161,14 +161,23 @@ async fn merge_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome
             MergeRefusal::MasterIsDuplicate { .. } => "that request is itself merged; merge into its master".to_owned(),
         };
         invalid("master", FieldErrorCode::OutOfRange, message)
-    })?;
+    });
+    // A refusal because the request changed since the caller read it (a rival merged it first) is
+    // news of a stale version (412); a refusal of what was asked stays 422, version or not.
+    if plan.is_err() {
+        if let Err(stale @ ApiError::Stale { .. }) = expect_version(req, version, duplicate.version) {
+            return Err(stale);
+        }
+    }
+    let plan = plan?;
     expect_version(req, version, duplicate.version)?;
     let to = transition(duplicate.status, Action::MergeInto).map_err(|e| ApiError::Conflict(e.to_string()))?;
     let principal = ctx.data.principal()?;
     let audit =
         ctx.data.audit("ticket_merged", Some(no.as_str().to_owned()), value!({ "master": master_no, "plan": plan }));
-    // The duplicate's own duplicates move to the master with it.
-    let repeat_count = master_side.duplicates + 1 + duplicate_side.duplicates;
+    // The duplicate's own duplicates move to the master with it, and so do the "me too"s of both.
+    let me_toos = store.me_too_count(&master.id).await? + store.me_too_count(&duplicate.id).await?;
+    let repeat_count = master_side.duplicates + 1 + duplicate_side.duplicates + me_toos;
     let actor = principal.actor();
     let on_duplicate = [
         event(audit.at, EventKind::StatusChanged { from: duplicate.status, to }, actor.clone(), true),

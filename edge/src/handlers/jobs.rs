@@ -68,7 +68,10 @@ pub async fn deliver(mut req: Request, ctx: RouteContext<AppState>) -> Result<Re
             let (now, _) = moment(&mut req, &ctx).await?;
             let store = Store::new(ctx.env.d1(DB_BINDING)?);
             let outbox = crate::cron::deliver(&store, now).await.map_err(ApiError::Store)?;
-            Ok(json(200, &serde_json::json!({ "at": now, "outbox": outbox }))?)
+            let citizens = crate::notify_citizens::run(&store, &ctx.env, &ctx.data.token_secret, now)
+                .await
+                .map_err(ApiError::Store)?;
+            Ok(json(200, &serde_json::json!({ "at": now, "outbox": outbox, "citizens": citizens }))?)
         }
         .await,
     )

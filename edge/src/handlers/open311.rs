@@ -95,12 +95,17 @@ pub async fn service(_req: Request, ctx: RouteContext<AppState>) -> Result<Respo
 
 /// The public copies of the requests a query selects.
 async fn public_requests(
+    req: &Request,
     query: &RequestsQuery,
     ctx: &RouteContext<AppState>,
 ) -> std::result::Result<ServiceRequests, Open311Error> {
     let records = store(ctx)?.open311_requests(query).await?;
     let offset = ctx.data.city.offset();
-    Ok(ServiceRequests(records.iter().map(|r| ServiceRequest::public(r, ctx.data.catalogue, offset)).collect()))
+    // `media_url` is absolute: Open311 clients fetch it from elsewhere.
+    let origin = req.url().map(|u| u.origin().ascii_serialization()).unwrap_or_default();
+    Ok(ServiceRequests(
+        records.iter().map(|r| ServiceRequest::public(r, ctx.data.catalogue, offset).with_media(r, &origin)).collect(),
+    ))
 }
 
 pub async fn requests(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
@@ -108,14 +113,14 @@ pub async fn requests(req: Request, ctx: RouteContext<AppState>) -> Result<Respo
     let now = crate::clock::now();
     let outcome = async {
         let query = RequestsQuery::parse(&query_pairs(&req), now, ctx.data.city.offset(), ctx.data.catalogue)?;
-        doc(&public_requests(&query, &ctx).await?, format)
+        doc(&public_requests(&req, &query, &ctx).await?, format)
     }
     .await;
     answer(format, outcome)
 }
 
 /// One request, as a one-element list (the spec's shape); unknown or malformed → 404.
-pub async fn request(_req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
+pub async fn request(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     let (id, format) = match name_and_format(&ctx, "id_fmt") {
         Ok(v) => v,
         Err(e) => return answer(Format::Json, Err(e)),
@@ -123,7 +128,7 @@ pub async fn request(_req: Request, ctx: RouteContext<AppState>) -> Result<Respo
     let outcome = async {
         let not_found = || Open311Error::NotFound(format!("service request {id:?}"));
         let no = TrackingNo::parse(&id).ok_or_else(not_found)?;
-        let list = public_requests(&RequestsQuery::Ids(vec![no]), &ctx).await?;
+        let list = public_requests(&req, &RequestsQuery::Ids(vec![no]), &ctx).await?;
         if list.0.is_empty() {
             return Err(not_found());
         }

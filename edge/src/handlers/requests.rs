@@ -77,6 +77,10 @@ pub(crate) async fn create(
     if let Some(hit) = store.find_idempotent(key).await? {
         return replay(hit, &body_hash, key, state);
     }
+    // A replay above is never refused: a phone retrying after a lost answer must get its ticket.
+    if origin.source.is_none() {
+        crate::limits::check(&ctx.env, state, crate::limits::Limit::Submit).await?;
+    }
 
     let now = clock::now();
     let id = TicketId::from_random(clock::random_16().map_err(|e| ApiError::Store(e.to_string()))?);
@@ -214,14 +218,26 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
     let (ticket, token_hash, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
     let catalogue = ctx.data.catalogue;
+    let reporter = token.as_ref().is_some_and(|t| token_hash.as_deref() == Some(t.hash().as_str()));
+    // Another token may be a follower's ("me too"): they see the public view, marked as followed.
+    let follower_hash = token.as_ref().filter(|_| !reporter).map(AccessToken::hash);
+    let (me_too_count, following) = store.follow_state(&ticket.id, follower_hash.as_deref()).await?;
     let mut view = match token {
         None => TicketView::Public(public_view(&ticket, &events, catalogue)),
-        Some(token) if token_hash.as_deref() == Some(token.hash().as_str()) => {
+        Some(_) if reporter => {
             let intake = intake::load(&store, &ctx.env).await?;
             TicketView::Private(private_view(&ticket, &events, catalogue, &intake.clocks.follow_up))
         }
+        Some(_) if following => TicketView::Public(public_view(&ticket, &events, catalogue)),
         Some(_) => return Err(ApiError::InvalidToken),
     };
+    let public = match &mut view {
+        TicketView::Public(p) => p,
+        TicketView::Private(p) => &mut p.public,
+    };
+    public.me_too_count = me_too_count;
+    public.following = following;
+    shared::ticket::with_photos(public, super::photos::visible_of(&store, &ticket.id).await?);
     // A merged duplicate's reporter follows the master's progress.
     let master_no = events.iter().rev().find_map(|e| match &e.kind {
         EventKind::Merged { master } if ticket.status == Status::Merged => TrackingNo::parse(master),
@@ -229,7 +245,8 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
     });
     if let Some(master_no) = master_no {
         if let Some((master, _, master_events)) = store.find_by_tracking_no(&master_no).await? {
-            let master_view = public_view(&master, &master_events, catalogue);
+            let mut master_view = public_view(&master, &master_events, catalogue);
+            master_view.me_too_count = store.me_too_count(&master.id).await?;
             match &mut view {
                 TicketView::Public(p) => p.master = Some(Box::new(master_view)),
                 TicketView::Private(p) => p.public.master = Some(Box::new(master_view)),

@@ -158,6 +158,7 @@ pub async fn note(mut req: Request, ctx: RouteContext<AppState>) -> Result<Respo
             let OnTicket { scoped, department, part } = on_ticket(&ctx, &store).await?;
             let ticket = &scoped.ticket;
             expect_version(&req, None, ticket.version)?;
+            let photos = super::photos::staff_refs(&store, &ticket.id, input.photos.as_deref()).await?;
             if note.public && part != Part::Lead {
                 let mut errors = FieldErrors::new();
                 errors.add("public", FieldErrorCode::UnknownValue, "only the lead department writes to the citizen");
@@ -183,9 +184,14 @@ pub async fn note(mut req: Request, ctx: RouteContext<AppState>) -> Result<Respo
             if to != ticket.status {
                 events.push(event(audit.at, EventKind::StatusChanged { from: ticket.status, to }, &audit.actor, true));
             }
-            events.push(event(audit.at, EventKind::Note { text: note.text.clone() }, &audit.actor, note.public));
+            let mut extra = Vec::new();
+            if note.public && !photos.is_empty() {
+                extra.push(store.publish_photos_statement(&ticket.id, &photos, &audit.at)?);
+            }
+            let kind = EventKind::Note { text: note.text.clone(), photos };
+            events.push(event(audit.at, kind, &audit.actor, note.public));
             let change = TicketChange { progress_at: Some(&audit.at), ..Default::default() };
-            move_ticket(&store, ticket, to, &change, &events, &audit, Vec::new()).await
+            move_ticket(&store, ticket, to, &change, &events, &audit, extra).await
         }
         .await,
     )
@@ -369,6 +375,7 @@ pub async fn reply(mut req: Request, ctx: RouteContext<AppState>) -> Result<Resp
             let ticket = &on.scoped.ticket;
             expect_version(&req, None, ticket.version)?;
             let to = transition(ticket.status, Action::Reply).map_err(illegal)?;
+            let photos = super::photos::staff_refs(&store, &ticket.id, input.photos.as_deref()).await?;
             let r = review(&store, &on, &text.text).await?;
             if !r.warnings.is_empty() && text.override_reason.is_none() {
                 return Err(ApiError::ReplyQuality { warnings: r.warnings, details: r.details });
@@ -390,6 +397,7 @@ pub async fn reply(mut req: Request, ctx: RouteContext<AppState>) -> Result<Resp
                     EventKind::Replied {
                         text: text.text.clone(),
                         department_name: intake.department_name(&on.department),
+                        photos: photos.clone(),
                     },
                     &audit.actor,
                     true,
@@ -409,7 +417,11 @@ pub async fn reply(mut req: Request, ctx: RouteContext<AppState>) -> Result<Resp
                     override_reason: text.override_reason.as_deref(),
                 },
             )?;
-            move_ticket(&store, ticket, to, &change, &events, &audit, vec![reply]).await
+            let mut extra = vec![reply];
+            if !photos.is_empty() {
+                extra.push(store.publish_photos_statement(&ticket.id, &photos, &audit.at)?);
+            }
+            move_ticket(&store, ticket, to, &change, &events, &audit, extra).await
         }
         .await,
     )

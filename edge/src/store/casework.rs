@@ -37,11 +37,13 @@ struct PoolRow {
     description: String,
     duplicate_of: Option<String>,
     status: String,
+    me_too_count: i64,
 }
 
 pub struct PoolTicket {
     pub candidate: Candidate,
     pub status: String,
+    pub me_too_count: u32,
 }
 
 #[derive(Deserialize)]
@@ -115,7 +117,8 @@ impl Store {
         exclude: &TicketId,
     ) -> StoreResult<Vec<PoolTicket>> {
         const COLUMNS: &str =
-            "id, tracking_no, category, lat, lng, created_at, title, description, duplicate_of, status FROM tickets";
+            "id, tracking_no, category, lat, lng, created_at, title, description, duplicate_of, status, me_too_count \
+             FROM tickets";
         let mut binds = vec![time(from), time(to), text(exclude.as_str())];
         let sql = match cells {
             Some(cells) => {
@@ -145,6 +148,7 @@ impl Store {
                         duplicate_of: r.duplicate_of,
                     },
                     status: r.status,
+                    me_too_count: u32::try_from(r.me_too_count).unwrap_or(0),
                 })
             })
             .collect()
@@ -198,9 +202,22 @@ impl Store {
             self.db
                 .prepare("UPDATE tickets SET duplicate_of = ?1 WHERE duplicate_of = ?2")
                 .bind(&[text(master.as_str()), text(duplicate.as_str())])?,
+            // The duplicate's "me too"s (its own children's included) and its followers move to
+            // the master, which carries the work and sends the updates from now on.
             self.db
                 .prepare(
-                    "UPDATE tickets SET repeat_count = (SELECT COUNT(*) FROM tickets c WHERE c.duplicate_of = ?1), \
+                    "UPDATE tickets SET me_too_count = me_too_count + \
+                     (SELECT d.me_too_count FROM tickets d WHERE d.id = ?2) WHERE id = ?1",
+                )
+                .bind(&[text(master.as_str()), text(duplicate.as_str())])?,
+            self.db
+                .prepare("UPDATE followers SET ticket_id = ?1 WHERE ticket_id = ?2")
+                .bind(&[text(master.as_str()), text(duplicate.as_str())])?,
+            // Repeats are the merged reports plus the citizens who said "me too".
+            self.db
+                .prepare(
+                    "UPDATE tickets SET repeat_count = me_too_count + \
+                     (SELECT COUNT(*) FROM tickets c WHERE c.duplicate_of = ?1), \
                      version = version + 1, updated_at = ?2 WHERE id = ?1",
                 )
                 .bind(&[text(master.as_str()), time(at)])?,

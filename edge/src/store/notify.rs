@@ -225,28 +225,50 @@ impl Store {
         next: Option<Result<DateTime<Utc>, ()>>,
         error: Option<&str>,
     ) -> StoreResult<()> {
+        self.record_attempt_in("outbox", id, attempts_before, now, next, error).await
+    }
+
+    /// `record_attempt` for either queue: departments' and channels' `outbox`, or `citizen_messages`.
+    pub(super) async fn record_attempt_in(
+        &self,
+        table: &'static str,
+        id: &str,
+        attempts_before: i64,
+        now: &DateTime<Utc>,
+        next: Option<Result<DateTime<Utc>, ()>>,
+        error: Option<&str>,
+    ) -> StoreResult<()> {
         let (state, next_at, delivered) = match next {
             None => ("delivered", time(now), time(now)),
             Some(Ok(at)) => ("pending", time(&at), JsValue::NULL),
             Some(Err(())) => ("dead", time(now), JsValue::NULL),
         };
         self.db
-            .prepare(
-                "UPDATE outbox SET state = ?1, attempts = attempts + 1, next_at = ?2, delivered_at = ?3, \
-                 last_error = ?4 WHERE id = ?5 AND state = 'pending' AND attempts = ?6",
-            )
+            .prepare(format!(
+                "UPDATE {table} SET state = ?1, attempts = attempts + 1, next_at = ?2, delivered_at = ?3, \
+                 last_error = ?4 WHERE id = ?5 AND state = 'pending' AND attempts = ?6"
+            ))
             .bind(&[text(state), next_at, delivered, opt_text(error), text(id), num(attempts_before)])?
             .run()
             .await?;
         Ok(())
     }
 
-    /// Claim a message for this run: bump `next_at` so an overlapping run skips it.
-    pub async fn claim_message(&self, id: &str, attempts: i64, until: &DateTime<Utc>) -> StoreResult<bool> {
+    /// Claim a message for this run: bump `next_at` so an overlapping run skips it. Only a message
+    /// still due at `now` is claimed: a run that read it before another claimed it must not send it too.
+    pub async fn claim_message(
+        &self,
+        id: &str,
+        attempts: i64,
+        now: &DateTime<Utc>,
+        until: &DateTime<Utc>,
+    ) -> StoreResult<bool> {
         let result = self
             .db
-            .prepare("UPDATE outbox SET next_at = ?1 WHERE id = ?2 AND state = 'pending' AND attempts = ?3")
-            .bind(&[time(until), text(id), num(attempts)])?
+            .prepare(
+                "UPDATE outbox SET next_at = ?1 WHERE id = ?2 AND state = 'pending' AND attempts = ?3 AND next_at <= ?4",
+            )
+            .bind(&[time(until), text(id), num(attempts), time(now)])?
             .run()
             .await?;
         Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)

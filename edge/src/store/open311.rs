@@ -18,7 +18,9 @@ const REQUEST_SELECT: &str = "SELECT t.tracking_no, t.status, t.category, t.desc
      (SELECT d.name FROM ticket_departments td JOIN departments d ON d.code = td.department \
        WHERE td.ticket_id = t.id AND td.part = 'lead' LIMIT 1) AS agency, \
      (SELECT e.data FROM ticket_events e WHERE e.ticket_id = t.id AND e.public = 1 \
-       AND e.kind IN ('note', 'replied') ORDER BY e.id DESC LIMIT 1) AS last_public \
+       AND e.kind IN ('note', 'replied') ORDER BY e.id DESC LIMIT 1) AS last_public, \
+     (SELECT p.id FROM photos p WHERE p.ticket_id = t.id AND p.stage = 'report' AND p.hidden_at IS NULL \
+       ORDER BY p.created_at, p.id LIMIT 1) AS media_photo \
      FROM tickets t";
 
 #[derive(Deserialize)]
@@ -34,6 +36,7 @@ struct RequestRow {
     resolution_due_at: Option<String>,
     agency: Option<String>,
     last_public: Option<String>,
+    media_photo: Option<String>,
 }
 
 fn event_kind(data: &str) -> StoreResult<EventKind> {
@@ -46,7 +49,7 @@ impl RequestRow {
         let status = Status::parse(&self.status).ok_or_else(|| bad("status", &self.status))?;
         let category = CategoryCode::parse(&self.category).ok_or_else(|| bad("category", &self.category))?;
         let last_public_text = match self.last_public.as_deref().map(event_kind).transpose()? {
-            Some(EventKind::Note { text } | EventKind::Replied { text, .. }) => Some(text),
+            Some(EventKind::Note { text, .. } | EventKind::Replied { text, .. }) => Some(text),
             _ => None,
         };
         Ok(RequestRecord {
@@ -58,6 +61,7 @@ impl RequestRow {
             resolution_due: self.resolution_due_at.as_deref().map(parse_time).transpose()?,
             agency: self.agency,
             last_public_text,
+            media_photo: self.media_photo.as_deref().and_then(shared::photo::PhotoId::parse),
             description: self.description,
             tracking_no: TrackingNo::from_stored(self.tracking_no),
         })

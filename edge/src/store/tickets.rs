@@ -140,6 +140,7 @@ pub(crate) fn event_kind_name(kind: &EventKind) -> &'static str {
         EventKind::Dispatched { .. } => "dispatched",
         EventKind::Merged { .. } => "merged",
         EventKind::DuplicateMerged { .. } => "duplicate_merged",
+        EventKind::MeToo { .. } => "me_too",
         EventKind::MarkedUnreasonable { .. } => "marked_unreasonable",
         EventKind::UnreasonableDecided { .. } => "unreasonable_decided",
         EventKind::Consulted { .. } => "consulted",

@@ -52,7 +52,7 @@ fn alert_table(alerts: Vec<AlertRow>, names: &Lookups, setup: SetupResource, lan
     let i18n = use_i18n();
     let rows = alerts.into_iter().map(|a| alert_row(a, names, setup, lang)).collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack alerts" id="alerts-table">
                 <caption class="visually-hidden">{i18n.tr("staff.alerts.caption")}</caption>
                 <thead><tr>

@@ -134,7 +134,7 @@ fn AreaEditor(
     view! {
         <AreaMap tiles centre areas=current draft/>
         <p class="hint">{i18n.tr("staff.areas.legend")}</p>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="area-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("field.code")}</th>

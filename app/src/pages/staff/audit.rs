@@ -71,7 +71,7 @@ fn AuditTable(entries: Vec<AuditEntry>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="audit-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("staff.audit.at")}</th>

@@ -172,7 +172,7 @@ fn ChannelTable(channels: Vec<ChannelView>, list: List, key: RwSignal<Option<Cha
         .collect_view();
     view! {
         <ErrorSummary items=errors.summary(&[]) attempt=errors.attempt id="channel-actions-summary"/>
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="channel-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("field.code")}</th>

@@ -69,7 +69,7 @@ fn DepartmentTable(departments: Vec<Department>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="department-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("field.code")}</th>

@@ -228,7 +228,7 @@ fn RedispatchCounts(counts: Counts, names: LocalResource<Lookups>) -> impl IntoV
                     })
                     .collect_view();
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="table table--stack" id="redispatch-table">
                             <thead><tr>
                                 <th scope="col">{i18n.tr("disputes.counts.department")}</th>

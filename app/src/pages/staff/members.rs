@@ -91,7 +91,7 @@ fn MemberTable(members: Vec<StaffUser>, list: StaffList) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="staff-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("field.username")}</th>

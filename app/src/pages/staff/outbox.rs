@@ -105,7 +105,7 @@ fn message_table(
     let lang = i18n.lang();
     let rows = items.into_iter().map(|m| message_row(m, names, lang, busy, retry)).collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="outbox-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("outbox.created_at")}</th>

@@ -199,6 +199,12 @@ fn TicketDetails(view: TicketView, token: Option<AccessToken>, reload: Reload) -
         })
     });
 
+    // The reporter or a follower may ask for this request's updates.
+    let updates = token
+        .clone()
+        .filter(|_| private.is_some() || p.following)
+        .map(|t| crate::components::updates_optin::updates_optin(p.tracking_no.clone(), t));
+
     // The reply may be rated while the follow-up window after it is open.
     let rated_or_rateable =
         matches!(p.status, Status::Replied | Status::Closed) || reload.rated.with_untracked(Option::is_some);
@@ -239,19 +245,32 @@ fn TicketDetails(view: TicketView, token: Option<AccessToken>, reload: Reload) -
         </p>
     };
 
+    // Other citizens who said "me too", and whether this visitor is one of them.
+    let me_too_count = p.me_too_count;
+    let me_too = (me_too_count > 0).then(|| {
+        view! {
+            <p id="me-too-count">{move || i18n.tf("ticket.me_too_count", &[("count", &me_too_count.to_string())])}</p>
+        }
+    });
+    let following = p.following.then(|| view! { <p id="following" class="notice">{i18n.tr("ticket.following")}</p> });
+
     view! {
         <p class="caption">{i18n.tr("ticket.heading")}</p>
         <h1 class="ticket-title">{p.title.clone()}</h1>
         {done}
+        {following}
+        {me_too}
         {progress(&p, "", own_rows)}
         {master_block}
         <SummaryList rows=later_rows/>
         <h2>{i18n.tr("field.description")}</h2>
         <p class="description">{description}</p>
+        <crate::components::photo_gallery::PhotoGallery photos=p.photos.clone()/>
         {location_block}
         {rating_block}
         {private_block}
         {follow_up}
+        {updates}
         <h2>{i18n.tr("ticket.timeline")}</h2>
         <Timeline entries=p.timeline/>
     }

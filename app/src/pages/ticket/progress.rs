@@ -79,7 +79,7 @@ pub(crate) fn progress(p: &PublicTicketView, prefix: &'static str, rows: Vec<(&'
     let mut rows = rows;
     rows.extend(dates(p));
     let reply = p.timeline.iter().rev().find_map(|e| match &e.kind {
-        EventKind::Replied { text, department_name } => Some((e.at, text.clone(), department_name.clone())),
+        EventKind::Replied { text, department_name, .. } => Some((e.at, text.clone(), department_name.clone())),
         _ => None,
     });
     let no_reply = reply.is_none();

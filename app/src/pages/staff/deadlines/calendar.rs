@@ -103,7 +103,7 @@ fn calendar_facts(year: i32, days: Vec<CalendarDay>) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="calendar-days">
                 <thead><tr>
                     <th scope="col">{i18n.tr("field.calendar_day.date")}</th>
@@ -197,7 +197,7 @@ fn CalendarEditor(year: i32, days: Vec<CalendarDay>, saved: RwSignal<Option<i32>
         let lines =
             rows.get().into_iter().enumerate().map(|(i, row)| day_line(i, row, kinds, errors, remove)).collect_view();
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="table table--stack" id="calendar-days">
                     <thead><tr>
                         <th scope="col">{i18n.tr("field.calendar_day.date")}</th>

@@ -98,7 +98,7 @@ fn sla_facts(table: &SlaTable) -> impl IntoView {
         })
         .collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="sla-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("field.sla.category")}</th>
@@ -207,7 +207,7 @@ fn SlaForm(table: SlaTable) -> impl IntoView {
         }
         let lines = rows.into_iter().enumerate().map(|(i, row)| rule_line(i, row, errors, remove)).collect_view();
         view! {
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="table table--stack" id="sla-rules">
                     <thead><tr>
                         <th scope="col">{i18n.tr("field.sla.category")}</th>
@@ -254,7 +254,7 @@ fn SlaForm(table: SlaTable) -> impl IntoView {
             </div>
             <h3>{i18n.tr("deadlines.sla.defaults")}</h3>
             <p class="hint">{i18n.tr("deadlines.sla.defaults_hint")}</p>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0">
                 <table class="table table--stack" id="sla-defaults">
                     <thead><tr>
                         <th scope="col">{i18n.tr("field.sla.urgency")}</th>

@@ -122,6 +122,8 @@ pub fn DispatchTicketPage() -> impl IntoView {
     let sections = move || {
         no.track();
         let panel = Panel { no, ticket, lookups, forms: Forms::new() };
+        let photo_watch =
+            Signal::derive(move || ticket.map(|r| r.as_ref().map_or(0, |l| l.detail.version)).unwrap_or(0));
         view! {
             // Duplicates first: a repeat report is merged before the request is sent on.
             <Show when=move || waiting.get()>
@@ -133,6 +135,9 @@ pub fn DispatchTicketPage() -> impl IntoView {
             <Show when=move || waiting.get()>
                 <Consult panel/>
                 <MarkUnreasonable panel/>
+            </Show>
+            <Show when=move || loaded.get()>
+                <crate::components::staff_photos::TicketPhotos no watch=photo_watch moderate=true/>
             </Show>
         }
     };

@@ -63,7 +63,7 @@ pub(super) fn TemplatesSection(settings: SettingsResource) -> impl IntoView {
                 let lang = i18n.lang();
                 let rows = s.templates.into_iter().map(|t| row(t, lang)).collect_view();
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="table table--stack" id="template-table">
                             <thead><tr>
                                 <th scope="col">{i18n.tr("eval.templates.key")}</th>

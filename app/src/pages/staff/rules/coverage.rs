@@ -50,7 +50,7 @@ pub(super) fn CoverageReport(coverage: CoverageResource, names: LocalResource<Lo
                         })
                         .collect_view();
                     view! {
-                        <div class="table-wrap">
+                        <div class="table-wrap" tabindex="0">
                             <table class="table table--stack" id="coverage-table">
                                 <thead><tr>
                                     <th scope="col">{i18n.tr("field.category")}</th>

@@ -79,7 +79,7 @@ pub(super) fn RuleList(rules: Rules, coverage: CoverageResource, names: LocalRes
                     })
                     .collect_view();
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="table table--stack" id="rule-table">
                             <thead><tr>
                                 <th scope="col">{i18n.tr("field.category")}</th>

@@ -60,6 +60,9 @@ fn casework_facts(s: &CaseworkSettings) -> impl IntoView {
         ("field.duplicates.days", d.days.to_string()),
         ("field.duplicates.min_similarity", d.min_similarity.to_string()),
         ("field.duplicates.family_level", d.family_level.to_string()),
+        ("field.nearby.radius_m", s.nearby.radius_m.to_string()),
+        ("field.nearby.days", s.nearby.days.to_string()),
+        ("field.nearby.max_items", s.nearby.max_items.to_string()),
     ];
     let items = facts
         .into_iter()
@@ -74,6 +77,9 @@ const CASEWORK_CONTROLS: &[(&str, &str)] = &[
     ("duplicates.days", "set-days"),
     ("duplicates.min_similarity", "set-similarity"),
     ("duplicates.family_level", "set-family"),
+    ("nearby.radius_m", "set-nearby-radius"),
+    ("nearby.days", "set-nearby-days"),
+    ("nearby.max_items", "set-nearby-max"),
 ];
 
 #[component]
@@ -85,6 +91,9 @@ fn CaseworkForm(settings: CaseworkSettings) -> impl IntoView {
     let days = RwSignal::new(d.days.to_string());
     let similarity = RwSignal::new(d.min_similarity.to_string());
     let family = RwSignal::new(d.family_level.to_string());
+    let nearby_radius = RwSignal::new(settings.nearby.radius_m.to_string());
+    let nearby_days = RwSignal::new(settings.nearby.days.to_string());
+    let nearby_max = RwSignal::new(settings.nearby.max_items.to_string());
     let errors = FormErrors::new();
     let saved = RwSignal::new(false);
     let busy = RwSignal::new(false);
@@ -110,6 +119,11 @@ fn CaseworkForm(settings: CaseworkSettings) -> impl IntoView {
             whole("duplicates.days", days),
             whole("duplicates.family_level", family),
         );
+        let (nr, nd, nm) = (
+            whole("nearby.radius_m", nearby_radius),
+            whole("nearby.days", nearby_days),
+            whole("nearby.max_items", nearby_max),
+        );
         let s = similarity.get_untracked().trim().parse::<f64>().ok().filter(|s| s.is_finite());
         if s.is_none() {
             bad.add("duplicates.min_similarity", FieldErrorCode::InvalidFormat, "");
@@ -121,6 +135,7 @@ fn CaseworkForm(settings: CaseworkSettings) -> impl IntoView {
         let body = json!({
             "dispute_window_hours": w,
             "duplicates": { "radius_m": r, "days": n, "min_similarity": s, "family_level": f },
+            "nearby": { "radius_m": nr, "days": nd, "max_items": nm },
         });
         busy.set(true);
         spawn_local(async move {
@@ -148,6 +163,12 @@ fn CaseworkForm(settings: CaseworkSettings) -> impl IntoView {
                 value=similarity error=errors.field("duplicates.min_similarity") inputmode="decimal" autocomplete="off"/>
             <TextField id="set-family" label=i18n.tr("field.duplicates.family_level") hint=i18n.tr("rules.family.hint")
                 value=family error=errors.field("duplicates.family_level") inputmode="numeric" autocomplete="off"/>
+            <TextField id="set-nearby-radius" label=i18n.tr("field.nearby.radius_m") hint=i18n.tr("rules.nearby.hint")
+                value=nearby_radius error=errors.field("nearby.radius_m") inputmode="numeric" autocomplete="off"/>
+            <TextField id="set-nearby-days" label=i18n.tr("field.nearby.days") value=nearby_days
+                error=errors.field("nearby.days") inputmode="numeric" autocomplete="off"/>
+            <TextField id="set-nearby-max" label=i18n.tr("field.nearby.max_items") value=nearby_max
+                error=errors.field("nearby.max_items") inputmode="numeric" autocomplete="off"/>
             <button type="submit" id="save-casework" class="button" disabled=move || busy.get()>
                 {i18n.tr("rules.save_settings")}
             </button>

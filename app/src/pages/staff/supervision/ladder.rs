@@ -78,7 +78,7 @@ fn step_table(
     let supervised = stage == "supervise";
     let rows = items.into_iter().map(|step| step_row(step, names, lang, supervised, call)).collect_view();
     view! {
-        <div class="table-wrap">
+        <div class="table-wrap" tabindex="0">
             <table class="table table--stack" id="step-table">
                 <thead><tr>
                     <th scope="col">{i18n.tr("ladder.ticket")}</th>

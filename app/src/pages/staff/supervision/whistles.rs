@@ -48,7 +48,7 @@ pub(super) fn LateWhistles(names: LocalResource<Lookups>) -> impl IntoView {
                     })
                     .collect_view();
                 view! {
-                    <div class="table-wrap">
+                    <div class="table-wrap" tabindex="0">
                         <table class="table table--stack" id="whistle-table">
                             <thead><tr>
                                 <th scope="col">{i18n.tr("whistles.ticket")}</th>

@@ -59,6 +59,7 @@ pub fn ProgressNote(work: Work) -> impl IntoView {
     let public = RwSignal::new(false);
     let busy = RwSignal::new(false);
     let may_public = move || work.standing.get().may_write_public();
+    let attached = use_context::<crate::components::staff_photos::AttachedPhotos>();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(version) = work.version() else { return };
@@ -69,9 +70,13 @@ pub fn ProgressNote(work: Work) -> impl IntoView {
         busy.set(true);
         let public = public.get_untracked() && work.standing.get_untracked().may_write_public();
         spawn_local(async move {
-            match work_api::note(work.no.get_untracked(), version, text.get_untracked(), public).await {
+            let photos = attached.map(|a| a.ids()).unwrap_or_default();
+            match work_api::note(work.no.get_untracked(), version, text.get_untracked(), public, photos).await {
                 Ok(moved) => {
                     text.set(String::new());
+                    if let Some(a) = attached {
+                        a.clear();
+                    }
                     let key = if public { "work.note.done_public" } else { "work.note.done" };
                     work.succeeded(key, Some(moved.version));
                 }

@@ -119,7 +119,7 @@ fn event_text(lang: Lang, names: &Lookups, kind: &EventKind) -> String {
             lang.fill("worklist.event.reported_in", &[("department", &names.department(department))])
         }
         EventKind::Submitted { .. } => lang.text("worklist.event.submitted"),
-        EventKind::Note { text } => text.clone(),
+        EventKind::Note { text, .. } => text.clone(),
         EventKind::ExtensionRequested { days, reason } => {
             lang.fill("work.event.extension_requested", &[("n", &days.to_string()), ("reason", reason)])
         }
@@ -130,7 +130,7 @@ fn event_text(lang: Lang, names: &Lookups, kind: &EventKind) -> String {
         EventKind::PartSubmitted { department } => {
             lang.fill("work.event.part_submitted", &[("department", &names.department(department))])
         }
-        EventKind::Replied { text, department_name } => {
+        EventKind::Replied { text, department_name, .. } => {
             lang.fill("work.event.replied", &[("department", department_name), ("text", text)])
         }
         EventKind::Reopened { reason } => lang.fill("work.event.reopened", &[("reason", reason)]),

@@ -52,6 +52,7 @@ pub fn Reply(work: Work) -> impl IntoView {
             checking.set(false);
         });
     };
+    let attached = use_context::<crate::components::staff_photos::AttachedPhotos>();
     let on_submit = move |ev: leptos::ev::SubmitEvent| {
         ev.prevent_default();
         let Some(version) = work.version() else { return };
@@ -65,9 +66,13 @@ pub fn Reply(work: Work) -> impl IntoView {
         // the reply passes, and keeps it when it does not.
         let override_reason = if has_warnings() { nonblank(reason) } else { None };
         spawn_local(async move {
-            match work_api::reply(work.no.get_untracked(), version, draft.clone(), override_reason).await {
+            let photos = attached.map(|a| a.ids()).unwrap_or_default();
+            match work_api::reply(work.no.get_untracked(), version, draft.clone(), override_reason, photos).await {
                 Ok(moved) => {
                     text.set(String::new());
+                    if let Some(a) = attached {
+                        a.clear();
+                    }
                     reason.set(String::new());
                     checked.set(None);
                     work.succeeded("work.reply.done", Some(moved.version));

@@ -233,6 +233,9 @@ pub fn WorkTicketPage() -> impl IntoView {
             done: RwSignal::new(None),
         };
         let s = move || standing.get();
+        // The photos ticked in the photo section travel with the next note or reply.
+        provide_context(crate::components::staff_photos::AttachedPhotos::new());
+        let photo_watch = Signal::derive(move || ticket.get().and_then(Result::ok).map_or(0, |d| d.version));
         view! {
             <StatusLines work filed/>
             <Show when=move || s().summoned><ReportIn work/></Show>
@@ -246,6 +249,9 @@ pub fn WorkTicketPage() -> impl IntoView {
                 <p class="hint" id="dispute-pending">{i18n.tr("worklist.dispute.pending")}</p>
             </Show>
             <Show when=move || s().may_dispute()><DisputeForm work filed/></Show>
+            <Show when=move || s().part.is_some()>
+                <crate::components::staff_photos::TicketPhotos no watch=photo_watch handle=true/>
+            </Show>
         }
     };
     view! {
