@@ -1,27 +1,46 @@
 //! `cargo xtask bench --lighthouse`: Lighthouse (npm, with Debian's Chromium) on the submission,
 //! tracking and dashboard pages, mobile settings (simulated slow 4G and a mid-range phone), on a
 //! seeded stack of its own (as last built). Figures go to `target/bench/lighthouse.json`.
+//! Lighthouse is installed on first use into `target/lighthouse` (pinned, from npm): the build and
+//! the tests do not need its 200 packages.
 
-use crate::setup::node_bin;
 use crate::stack::{free_port, Stack};
 use crate::{root, seed, Result};
 use serde_json::{json, Value};
 use std::process::Command;
 
+const LIGHTHOUSE: &str = "lighthouse@12.8.2";
+
 const CHROME_FLAGS: &str = "--headless=new --no-sandbox --disable-gpu --disable-dev-shm-usage \
      --disable-background-networking --disable-component-update --disable-sync --no-first-run";
+
+/// The Lighthouse command, installed if missing (the last version that runs on Node 20).
+fn lighthouse() -> Result<std::path::PathBuf> {
+    let prefix = root().join("target/lighthouse");
+    let bin = prefix.join("node_modules/.bin/lighthouse");
+    if !bin.exists() {
+        std::fs::create_dir_all(&prefix).map_err(|e| e.to_string())?;
+        crate::cmd::run(
+            Command::new("npm")
+                .args(["install", "--no-audit", "--no-fund", "--no-save", "--prefix"])
+                .arg(&prefix)
+                .arg(LIGHTHOUSE),
+        )?;
+    }
+    Ok(bin)
+}
 
 /// What Lighthouse says of one page: the score and the metrics behind it.
 fn audit(url: &str, name: &str) -> Result<Value> {
     let out = root().join(format!("target/bench/lighthouse-{name}.json"));
-    let status = Command::new(node_bin("lighthouse"))
+    let status = Command::new(lighthouse()?)
         .arg(url)
         .args(["--quiet", "--only-categories=performance", "--output=json"])
         .arg(format!("--output-path={}", out.display()))
         .arg(format!("--chrome-flags={CHROME_FLAGS}"))
         .env("CHROME_PATH", "/usr/bin/chromium")
         .status()
-        .map_err(|e| format!("lighthouse: {e} (npm ci installs it)"))?;
+        .map_err(|e| format!("lighthouse: {e}"))?;
     if !status.success() {
         return Err(format!("lighthouse {url}: {status}"));
     }
