@@ -8,3 +8,12 @@ const under = (prefix) => path === prefix || path.startsWith(prefix + '/');
 const name = under('/staff') ? 'huiyin_staff' : under('/listed') || under('/open') ? 'huiyin_open' : 'huiyin_app';
 const { default: init } = await import(`/pkg/${name}.js`);
 init({ module_or_path: `/pkg/${name}_bg.wasm` });
+
+// The service worker keeps submissions made offline and sends them once the network is back
+// (public/sw.js); on a browser without Background Sync the page's `online` event asks it to.
+if ('serviceWorker' in navigator) {
+  navigator.serviceWorker.register('/sw.js').catch(() => {});
+  const flush = () => navigator.serviceWorker.ready.then((r) => r.active && r.active.postMessage({ type: 'flush' }));
+  addEventListener('online', flush);
+  if (navigator.onLine) flush();
+}

@@ -56,10 +56,11 @@ pub use client::*;
 mod client {
     use super::PushRefusal;
     use crate::api::{call, decode, private_post, to_json, ApiError};
-    use js_sys::{Function, Object, Promise, Reflect, Uint8Array};
+    use crate::js::get;
+    use js_sys::{Object, Promise, Reflect, Uint8Array};
     use shared::ids::{AccessToken, TrackingNo};
     use shared::subscription::{SubscribeResponse, SubscriptionInput, UnsubscribeResponse};
-    use wasm_bindgen::{JsCast, JsValue};
+    use wasm_bindgen::JsValue;
     use wasm_bindgen_futures::JsFuture;
 
     pub async fn subscribe(
@@ -74,17 +75,8 @@ mod client {
         decode(&call("POST", &super::stop_path(unsubscribe_token), &[], None).await?)
     }
 
-    fn get(target: &JsValue, name: &str) -> Option<JsValue> {
-        Reflect::get(target, &JsValue::from_str(name)).ok().filter(|v| !v.is_undefined() && !v.is_null())
-    }
-
-    /// Call `target.name(args…)` and await the promise it returns.
     async fn invoke(target: &JsValue, name: &str, args: &[JsValue]) -> Result<JsValue, PushRefusal> {
-        let function: Function = get(target, name).and_then(|f| f.dyn_into().ok()).ok_or(PushRefusal::Unsupported)?;
-        let array: js_sys::Array = args.iter().collect();
-        let returned = function.apply(target, &array).map_err(|_| PushRefusal::Failed)?;
-        let promise: Promise = returned.dyn_into().map_err(|_| PushRefusal::Failed)?;
-        JsFuture::from(promise).await.map_err(|_| PushRefusal::Failed)
+        crate::js::invoke(target, name, args).await.map_err(|_| PushRefusal::Failed)
     }
 
     /// Whether this browser can subscribe at all (service workers, the Push API, notifications).

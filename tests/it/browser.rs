@@ -57,7 +57,29 @@ impl WebDriverCompatibleCommand for BrowserLog {
     }
 }
 
+/// chromedriver's network emulation for the page (not in W3C WebDriver either).
+#[derive(Debug)]
+struct NetworkConditions {
+    offline: bool,
+}
+
+impl WebDriverCompatibleCommand for NetworkConditions {
+    fn endpoint(&self, base: &url::Url, session: Option<&str>) -> Result<url::Url, url::ParseError> {
+        base.join(&format!("session/{}/chromium/network_conditions", session.unwrap_or_default()))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let conditions = json!({ "offline": self.offline, "latency": 0, "download_throughput": 100_000_000, "upload_throughput": 100_000_000 });
+        (http::Method::POST, Some(json!({ "network_conditions": conditions }).to_string()))
+    }
+}
+
 impl Browser {
+    /// Cut the page off the network, or give it back (`navigator.onLine` and the `online` event follow).
+    pub async fn set_offline(&self, offline: bool) {
+        self.client.issue_cmd(NetworkConditions { offline }).await.expect("network conditions");
+    }
+
     /// 390×844, like a common phone.
     pub async fn phone() -> Browser {
         Browser::with_screen(390, 844).await

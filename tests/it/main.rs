@@ -46,6 +46,7 @@ mod e2e_handling;
 mod e2e_heatmap;
 mod e2e_nearby;
 mod e2e_observer;
+mod e2e_offline;
 mod e2e_photos;
 mod e2e_rules;
 mod e2e_staff;

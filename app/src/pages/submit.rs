@@ -91,6 +91,8 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
     let attempt = RwSignal::new(0u32);
     let sending = RwSignal::new(false);
     let failed = RwSignal::new(None::<ApiError>);
+    // Kept by the service worker while offline, to be sent when the network is back.
+    let kept = RwSignal::new(false);
     // One key per draft: reused by retries, replaced after success.
     let key = StoredValue::new(new_key());
     let last_input = StoredValue::new(None::<NewRequestInput>);
@@ -150,6 +152,28 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
                 }
                 Err(ApiError::Api { body, .. }) if body.code == ErrorCode::ValidationFailed => {
                     show_field_errors(body.fields);
+                }
+                Err(ApiError::Network) if crate::offline::offline() => {
+                    if crate::offline::keep(&idempotency, &input).await {
+                        kept.set(true);
+                        let navigate = navigate.clone();
+                        crate::offline::on_outcome(idempotency.clone(), move |outcome| {
+                            kept.set(false);
+                            match outcome {
+                                crate::offline::Outcome::Sent(response) => {
+                                    remember(&response, last);
+                                    key.set_value(new_key());
+                                    navigate(&format!("/submitted/{}", response.tracking_no), Default::default());
+                                }
+                                crate::offline::Outcome::Refused(error) => {
+                                    general.set(vec![General::Api(error)]);
+                                    attempt.update(|n| *n += 1);
+                                }
+                            }
+                        });
+                    } else {
+                        failed.set(Some(ApiError::Network));
+                    }
                 }
                 Err(e) if retryable(&e) => failed.set(Some(e)),
                 Err(e) => {
@@ -334,6 +358,9 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
                     />
                 </div>
             </fieldset>
+            <div class="notice" id="kept-offline" role="status" hidden=move || !kept.get()>
+                <p>{i18n.tr("submit.kept_offline")}</p>
+            </div>
             <div class="notice notice--error" role="alert" hidden=move || failed.with(Option::is_none)>
                 <p>
                     {move || failed.get().map(|e| e.describe(i18n.lang()))}
