@@ -252,8 +252,11 @@ pub fn email(raw: Option<&str>, errors: &mut FieldErrors) -> Option<String> {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct SubscribeResponse {
     pub id: String,
-    /// For `POST /api/v1/unsubscribe/{token}`; every message carries it too.
-    pub unsubscribe_token: String,
+    /// For `POST /api/v1/unsubscribe/{token}`; every message carries it too. Only when this call
+    /// made (or renewed) the subscription: whoever repeats an existing one — perhaps another
+    /// person with a follower's token typing someone's address — must not get a way to end it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unsubscribe_token: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, schemars::JsonSchema)]

@@ -156,6 +156,8 @@ async fn every_change_reaches_each_subscriber_once_and_unsubscribing_stops_them(
     // The same browser again: the same subscription.
     let (status, again) = subscribe(&app, &no, Some(&token), &ua.subscription(&push.url, "zh-Hans")).await;
     assert_eq!((status, again["id"].as_str()), (200, Some(push_id.as_str())), "{again}");
+    assert!(again.get("unsubscribe_token").is_none(), "a repeat never hands out the way to end it: {again}");
+    assert!(created["unsubscribe_token"].is_string(), "{created}");
     let email = unique_email();
     let body = json!({ "kind": "email", "email": email.to_uppercase(), "lang": "en" });
     let (status, created) = subscribe(&app, &no, Some(&token), &body).await;

@@ -20,7 +20,8 @@ const CONTROLS: &[(&str, &str)] = &[("email", "updates-email"), ("endpoint", "up
 #[derive(Clone)]
 struct Done {
     key: &'static str,
-    stop_token: String,
+    /// None when the subscription already existed: the messages carry the way to stop it.
+    stop_token: Option<String>,
 }
 
 /// A plain function rather than a component, as the follow-up forms: one less wrapper in the
@@ -95,10 +96,10 @@ pub fn updates_optin(no: TrackingNo, token: AccessToken) -> impl IntoView {
     };
 
     let stop = move |_| {
-        let Some(current) = done.get_untracked() else { return };
+        let Some(stop_token) = done.get_untracked().and_then(|d| d.stop_token) else { return };
         sending.set(true);
         spawn_local(async move {
-            let result = updates_api::unsubscribe(&current.stop_token).await;
+            let result = updates_api::unsubscribe(&stop_token).await;
             sending.set(false);
             match result {
                 Ok(_) => {
@@ -121,7 +122,8 @@ pub fn updates_optin(no: TrackingNo, token: AccessToken) -> impl IntoView {
             <div id="updates-done" class="notice notice--success" role="status" tabindex="-1" hidden=move || done.with(Option::is_none)>
                 <p>{move || done.with(|d| d.as_ref().map(|d| i18n.t(d.key)).unwrap_or_default())}</p>
                 <p class="hint">{i18n.tr("updates.done.every_message")}</p>
-                <button type="button" id="updates-stop" class="button button--secondary" on:click=stop disabled=sending>
+                <button type="button" id="updates-stop" class="button button--secondary" on:click=stop disabled=sending
+                    hidden=move || done.with(|d| d.as_ref().is_none_or(|d| d.stop_token.is_none()))>
                     {i18n.tr("updates.stop")}
                 </button>
             </div>

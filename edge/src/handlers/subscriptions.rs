@@ -42,7 +42,7 @@ async fn subscribe_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std
                 return Err(ApiError::Conflict(format!("this request already has {MAX_PER_TICKET} subscriptions")))
             }
         };
-    let unsubscribe_token = unsubscribe_token(&ctx.data.token_secret, &id);
+    let unsubscribe_token = (status == 201).then(|| unsubscribe_token(&ctx.data.token_secret, &id));
     Ok(json(status, &SubscribeResponse { id, unsubscribe_token })?)
 }
 
