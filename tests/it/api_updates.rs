@@ -93,6 +93,26 @@ async fn settle_pushes(receiver: &Receiver, n: usize) -> Vec<Received> {
 }
 
 /// Run the outbox jobs now, as the every-minute cron does.
+/// The staff a change needs and a request dispatched to the lead, with the mail sink listening
+/// first (a refused connection would be retried only a minute later).
+pub(crate) struct Dispatched {
+    pub admin: Staff,
+    pub dispatcher: Staff,
+    pub handler: Staff,
+    pub no: String,
+    pub token: String,
+}
+
+pub(crate) async fn dispatched_request(app: &TestApp) -> Dispatched {
+    mail_sink();
+    let admin = app.login_demo("admin").await;
+    let dispatcher = app.login_demo("dispatcher").await;
+    let handler = app.login_demo("handler").await;
+    let (no, token) = app.create(&valid_body()).await;
+    dispatcher.dispatch_to(&no, LEAD, &[]).await;
+    Dispatched { admin, dispatcher, handler, no, token }
+}
+
 pub(crate) async fn deliver(admin: &Staff) -> Value {
     let (status, body) = admin.post("/api/v1/admin/jobs/deliver", &json!({})).await;
     assert_eq!(status, 200, "{body}");
@@ -138,13 +158,7 @@ fn assert_private_data_absent(text: &str) {
 #[tokio::test]
 async fn every_change_reaches_each_subscriber_once_and_unsubscribing_stops_them() {
     let app = spawn_app();
-    // Listening before anything is sent: a refused connection would be retried only a minute later.
-    mail_sink();
-    let admin = app.login_demo("admin").await;
-    let dispatcher = app.login_demo("dispatcher").await;
-    let handler = app.login_demo("handler").await;
-    let (no, token) = app.create(&valid_body()).await;
-    dispatcher.dispatch_to(&no, LEAD, &[]).await;
+    let Dispatched { admin, dispatcher, handler, no, token } = dispatched_request(&app).await;
     let (_, config) = status_json(app.get("/api/v1/config").await).await;
     let vapid = config["vapid_public_key"].as_str().expect("a development stack has a VAPID key").to_owned();
 
@@ -310,13 +324,7 @@ async fn followers_may_subscribe_other_tokens_may_not_and_refused_fields_are_nam
 #[tokio::test]
 async fn a_push_service_that_says_gone_ends_the_subscription() {
     let app = spawn_app();
-    // Listening before anything is sent: a refused connection would be retried only a minute later.
-    mail_sink();
-    let admin = app.login_demo("admin").await;
-    let dispatcher = app.login_demo("dispatcher").await;
-    let handler = app.login_demo("handler").await;
-    let (no, token) = app.create(&valid_body()).await;
-    dispatcher.dispatch_to(&no, LEAD, &[]).await;
+    let Dispatched { admin, handler, no, token, .. } = dispatched_request(&app).await;
     let gone = Receiver::start(usize::MAX, 410).await;
     let ua = UserAgent::new();
     let (status, created) = subscribe(&app, &no, Some(&token), &ua.subscription(&gone.url, "en")).await;

@@ -2,24 +2,17 @@
 //! address first), gets one when the department accepts the request, and stops them from the
 //! link in that e-mail. Push is tested at the API level: headless Chromium has no push service.
 
-use crate::api_updates::{deliver, mail_sink, mails_to, settle_mails, unique_email};
+use crate::api_updates::{deliver, dispatched_request, mails_to, settle_mails, unique_email, Dispatched};
 use crate::browser::{t, Browser};
-use crate::helpers::{spawn_app, valid_body};
+use crate::helpers::spawn_app;
 use fantoccini::key::Key;
 use serde_json::json;
 use std::time::Duration;
 
-const LEAD: &str = "city.urban-management";
-
 #[tokio::test]
 async fn a_reporter_turns_on_email_updates_and_stops_them_from_the_message() {
     let app = spawn_app();
-    mail_sink();
-    let admin = app.login_demo("admin").await;
-    let dispatcher = app.login_demo("dispatcher").await;
-    let handler = app.login_demo("handler").await;
-    let (no, token) = app.create(&valid_body()).await;
-    dispatcher.dispatch_to(&no, LEAD, &[]).await;
+    let Dispatched { admin, handler, no, token, .. } = dispatched_request(&app).await;
 
     let b = Browser::phone().await;
     b.open(&format!("/track/{no}#token={token}")).await;
