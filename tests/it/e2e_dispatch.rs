@@ -161,12 +161,21 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
         let (third, _) = app.create(&noise_report(&tag)).await;
         let (status, body) = dispatcher.act_merge(&third, &first).await;
         assert_eq!(status, 200, "{body}");
+        let seen = b.eval("return document.querySelector('form[data-version]').dataset.version").await;
         b.tab_to("dispatch-button").await;
         b.press(Key::Enter).await;
         b.wait_for_id("error-summary").await;
         let summary = b.text_of("error-summary").await;
         assert!(summary.contains(&t("zh-Hans", "dispatch.stale")), "{summary}");
         assert_eq!(b.active_id().await, "error-summary");
+        // The refused page reloads the request; what follows acts on the reloaded form.
+        b.wait_until(
+            "the request reloaded",
+            &format!(
+                "const f = document.querySelector('form[data-version]'); return !!f && f.dataset.version !== {seen}"
+            ),
+        )
+        .await;
     }
 
     // Without a lead the summary names the field and links to it.

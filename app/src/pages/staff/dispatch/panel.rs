@@ -334,7 +334,9 @@ fn DispatchForm(panel: Panel) -> impl IntoView {
             <Show when=waiting fallback=move || view! {
                 <p><a href="/staff/dispatch">{i18n.tr("dispatch.back")}</a></p>
             }>
-                <form class="form" novalidate on:submit=on_submit.clone()>
+                // The version drawn, so a reader (or a test) can tell a reload has landed.
+                <form class="form" novalidate on:submit=on_submit.clone()
+                    data-version=move || ticket.map(|r| r.as_ref().map_or(0, |l| l.detail.version)).unwrap_or(0)>
                     <SelectField id="dispatch-lead" label=i18n.tr("field.lead") options=lead_options value=lead
                         error=errors.field("lead")/>
                     <DepartmentChecks id="co-handlers" legend=i18n.tr("field.co_handlers")
