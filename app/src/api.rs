@@ -45,12 +45,17 @@ pub use client::*;
 #[cfg(target_arch = "wasm32")]
 mod client {
     use super::ApiError;
+    #[cfg(feature = "track")]
     use crate::wire::WireTicket;
     use serde::de::DeserializeOwned;
-    use shared::api::{CategoriesResponse, PublicConfig, IDEMPOTENCY_KEY_HEADER};
+    #[cfg(any(feature = "open", not(feature = "track")))]
+    use shared::api::CategoriesResponse;
+    use shared::api::PublicConfig;
     use shared::ids::{AccessToken, TrackingNo};
-    use shared::request::NewRequestInput;
-    use shared::ticket::{SubmitResponse, TicketView};
+    #[cfg(feature = "track")]
+    use shared::ticket::TicketView;
+    #[cfg(any(feature = "open", not(feature = "track")))]
+    use shared::{api::IDEMPOTENCY_KEY_HEADER, request::NewRequestInput, ticket::SubmitResponse};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
     use web_sys::{Headers, Request, RequestInit, Response};
@@ -105,16 +110,19 @@ mod client {
         decode(&call("GET", "/api/v1/config", &[], None).await?)
     }
 
+    #[cfg(any(feature = "open", not(feature = "track")))]
     pub async fn categories() -> Result<CategoriesResponse, ApiError> {
         decode(&call("GET", "/api/v1/categories", &[], None).await?)
     }
 
+    #[cfg(any(feature = "open", not(feature = "track")))]
     pub async fn submit(input: &NewRequestInput, idempotency_key: &str) -> Result<SubmitResponse, ApiError> {
         let body = serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })?;
         let text = call("POST", "/api/v1/requests", &[(IDEMPOTENCY_KEY_HEADER, idempotency_key)], Some(body)).await?;
         decode(&text)
     }
 
+    #[cfg(feature = "track")]
     pub async fn ticket(no: &TrackingNo, token: Option<&AccessToken>) -> Result<TicketView, ApiError> {
         let path = format!("/api/v1/requests/{}", no.as_str());
         let bearer = token.map(|t| format!("Bearer {}", t.as_str()));

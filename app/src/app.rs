@@ -5,6 +5,7 @@ use crate::components::header::Header;
 #[cfg(feature = "staff")]
 use crate::components::staff_shell::{StaffSession, Unread};
 use crate::i18n::provide_i18n;
+#[cfg(any(feature = "open", not(feature = "track")))]
 use crate::pages::followed::FollowedPage;
 #[cfg(feature = "open")]
 use crate::pages::listed::ListedPage;
@@ -57,35 +58,52 @@ use crate::pages::staff::samples::SamplesPage;
 use crate::pages::staff::supervision::SupervisionPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::work::{WorkTicketPage, WorklistPage};
+#[cfg(any(feature = "open", not(feature = "track")))]
 use crate::pages::submit::SubmitPage;
+#[cfg(any(feature = "open", not(feature = "track")))]
 use crate::pages::submitted::SubmittedPage;
+#[cfg(feature = "track")]
 use crate::pages::ticket::TicketPage;
+#[cfg(feature = "track")]
 use crate::pages::track::TrackPage;
+#[cfg(feature = "track")]
 use crate::pages::unsubscribe::UnsubscribePage;
 use leptos::prelude::*;
 use leptos_router::components::{FlatRoutes, Route, Router};
 use leptos_router::path;
 use shared::api::PublicConfig;
+#[cfg(any(feature = "open", not(feature = "track")))]
 use shared::catalogue::Catalogue;
+#[cfg(any(feature = "open", not(feature = "track")))]
 use shared::ticket::SubmitResponse;
+#[cfg(any(feature = "open", not(feature = "track")))]
 use std::sync::Arc;
 
-/// What the submission form needs before it can validate anything.
+/// What the submission form needs before it can validate anything. The tracking bundle needs
+/// only the configuration, so it does not fetch the catalogue.
 #[derive(Debug, Clone)]
 pub struct Setup {
     pub config: PublicConfig,
+    #[cfg(any(feature = "open", not(feature = "track")))]
     pub catalogue: Arc<Catalogue>,
 }
 
 pub type SetupResource = LocalResource<Result<Setup, ApiError>>;
 
 /// The answer of the last submission, for the confirmation page (the token is shown once).
+#[cfg(any(feature = "open", not(feature = "track")))]
 #[derive(Debug, Clone, Copy)]
 pub struct LastSubmission(pub RwSignal<Option<SubmitResponse>>);
 
+#[cfg(any(feature = "open", not(feature = "track")))]
 async fn load_setup() -> Result<Setup, ApiError> {
     let (config, categories) = futures::future::join(api::config(), api::categories()).await;
     Ok(Setup { config: config?, catalogue: Arc::new(Catalogue::from_tree(&categories?.tree)) })
+}
+
+#[cfg(not(any(feature = "open", not(feature = "track"))))]
+async fn load_setup() -> Result<Setup, ApiError> {
+    Ok(Setup { config: api::config().await? })
 }
 
 #[component]
@@ -94,7 +112,9 @@ pub fn App() -> impl IntoView {
     // Loaded once for the whole visit, so going back to the form does not refetch it.
     let setup: SetupResource = LocalResource::new(load_setup);
     provide_context(setup);
+    #[cfg(any(feature = "open", not(feature = "track")))]
     provide_context(LastSubmission(RwSignal::new(None)));
+    #[cfg(any(feature = "open", not(feature = "track")))]
     provide_context(crate::components::photo_picker::PendingPhotos::new());
     #[cfg(feature = "staff")]
     provide_context(StaffSession(RwSignal::new(None)));
@@ -121,11 +141,12 @@ pub fn App() -> impl IntoView {
     }
 }
 
-/// The citizens' pages: submit, then track. Citizens on slow phones download nothing else: the
-/// transparency pages (feature `open`) and the staff console (feature `staff`) are bundles of
-/// their own that `boot.js` loads for `/listed`, `/open…` and `/staff…` addresses, so links to
-/// them from here are full page loads (`rel="external"`).
-#[cfg(not(any(feature = "staff", feature = "open")))]
+/// The submission pages: the form, its confirmation, and following a request reported nearby.
+/// Most citizens open these once, on a slow phone, so they download nothing else: the tracking
+/// pages (feature `track`), the transparency pages (`open`) and the staff console (`staff`) are
+/// bundles of their own that `boot.js` loads for their addresses, so links to them from here
+/// are full page loads (`rel="external"`).
+#[cfg(not(feature = "track"))]
 #[component]
 fn Pages() -> impl IntoView {
     view! {
@@ -133,6 +154,17 @@ fn Pages() -> impl IntoView {
             <Route path=path!("/") view=SubmitPage/>
             <Route path=path!("/submitted/:no") view=SubmittedPage/>
             <Route path=path!("/followed/:no") view=FollowedPage/>
+        </FlatRoutes>
+    }
+}
+
+/// The tracking pages: a request's progress (public, or the reporter's own with the token),
+/// rating the answer, and ending e-mail updates.
+#[cfg(all(feature = "track", not(feature = "open")))]
+#[component]
+fn Pages() -> impl IntoView {
+    view! {
+        <FlatRoutes fallback=NotFound>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
             <Route path=path!("/unsubscribe/:token") view=UnsubscribePage/>

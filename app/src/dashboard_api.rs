@@ -466,7 +466,7 @@ mod tests {
             for code in [FieldErrorCode::InvalidFormat, FieldErrorCode::OutOfRange, FieldErrorCode::UnknownValue] {
                 for name in NAMES {
                     let e = shared::error::FieldError { code, message: String::new(), limit: None };
-                    let text = crate::form::message(lang, &field_path(name), &e);
+                    let text = crate::i18n::field_message(lang, &field_path(name), &e);
                     assert!(!text.contains('{') && !text.starts_with("field_error."), "{lang:?} {name}: {text}");
                 }
             }

@@ -1,7 +1,6 @@
 //! The submission form as plain data: what the citizen typed, how it becomes the API body,
 //! and how field errors (ours or the server's, same shape) map onto the page.
 
-use crate::i18n::{field_error_key, Lang};
 use shared::catalogue::Catalogue;
 use shared::error::{FieldError, FieldErrors};
 use shared::geo::BoundingBox;
@@ -165,21 +164,11 @@ pub fn arrange(errors: &FieldErrors) -> (Vec<ShownError>, Vec<(String, FieldErro
     (shown, general)
 }
 
-/// The message for one field: a specific `field_error.{code}.{path}` text if the locale has
-/// one, else the generic text for the code with the field's label and limit filled in.
-pub fn message(lang: Lang, path: &str, error: &FieldError) -> String {
-    let generic = field_error_key(error.code);
-    let specific = format!("{generic}.{path}");
-    let template = lang.get(&specific).or_else(|| lang.get(&generic)).unwrap_or(generic.as_str());
-    let label = lang.get(&format!("field.{path}")).unwrap_or(path);
-    let limit = error.limit.map(|l| l.to_string()).unwrap_or_default();
-    crate::i18n::fill(template, &[("field", label), ("limit", &limit)])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::i18n::tests::all_field_error_codes;
+    use crate::i18n::{field_message as message, Lang};
     use shared::city::CityConfig;
     use shared::error::FieldErrorCode;
 

@@ -4,8 +4,8 @@
 //! binary search. A missing key shows the key itself rather than failing, and the host tests
 //! make sure that never happens in a release.
 
-use shared::error::{ErrorCode, FieldErrorCode};
-use shared::request::{Channel, RequestKind};
+use shared::error::{ErrorCode, FieldError, FieldErrorCode};
+use shared::request::RequestKind;
 use shared::status::Status;
 use std::sync::OnceLock;
 
@@ -135,7 +135,8 @@ pub fn status_key(s: Status) -> String {
     format!("status.{}", s.as_str())
 }
 
-pub fn channel_key(c: Channel) -> String {
+#[cfg(any(feature = "track", not(target_arch = "wasm32")))]
+pub fn channel_key(c: shared::request::Channel) -> String {
     format!("channel.{}", c.as_str())
 }
 
@@ -219,6 +220,17 @@ mod reactive {
     pub fn use_i18n() -> I18n {
         expect_context::<I18n>()
     }
+}
+
+/// The message for one field: a specific `field_error.{code}.{path}` text if the locale has
+/// one, else the generic text for the code with the field's label and limit filled in.
+pub fn field_message(lang: Lang, path: &str, error: &FieldError) -> String {
+    let generic = field_error_key(error.code);
+    let specific = format!("{generic}.{path}");
+    let template = lang.get(&specific).or_else(|| lang.get(&generic)).unwrap_or(generic.as_str());
+    let label = lang.get(&format!("field.{path}")).unwrap_or(path);
+    let limit = error.limit.map(|l| l.to_string()).unwrap_or_default();
+    fill(template, &[("field", label), ("limit", &limit)])
 }
 
 #[cfg(test)]
@@ -354,7 +366,7 @@ pub(crate) mod tests {
     fn every_wire_enum_is_translated() {
         let mut dynamic: Vec<String> = Vec::new();
         dynamic.extend(Status::ALL.into_iter().map(status_key));
-        dynamic.extend(Channel::ALL.into_iter().map(channel_key));
+        dynamic.extend(shared::request::Channel::ALL.into_iter().map(channel_key));
         dynamic.extend([RequestKind::Citizen, RequestKind::Enterprise].into_iter().map(kind_key));
         dynamic.extend(all_error_codes().into_iter().map(error_code_key));
         dynamic.extend(all_field_error_codes().into_iter().map(field_error_key));

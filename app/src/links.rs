@@ -5,6 +5,14 @@
 
 use shared::ids::{AccessToken, TrackingNo};
 
+/// `rel` of a link to the tracking pages, and of one to the submission pages: in a bundle
+/// without them they are not routes but another bundle, so the click must be a full page load
+/// (the router leaves `rel="external"` links to the browser). The transparency and staff
+/// bundles carry both.
+pub const TRACK_REL: Option<&str> = if cfg!(feature = "track") { None } else { Some("external") };
+pub const SUBMIT_REL: Option<&str> =
+    if cfg!(all(feature = "track", not(feature = "open"))) { Some("external") } else { None };
+
 pub fn track_path(no: &TrackingNo) -> String {
     format!("/track/{}", no.as_str())
 }
@@ -13,6 +21,7 @@ pub fn private_path(no: &TrackingNo, token: &AccessToken) -> String {
     format!("/track/{}#token={}", no.as_str(), token.as_str())
 }
 
+#[cfg(any(feature = "track", not(target_arch = "wasm32")))]
 /// The token from a location hash such as `#token=abc` (other parameters are ignored).
 pub fn token_from_hash(hash: &str) -> Option<AccessToken> {
     hash.trim_start_matches('#')
@@ -21,6 +30,7 @@ pub fn token_from_hash(hash: &str) -> Option<AccessToken> {
         .and_then(AccessToken::presented)
 }
 
+#[cfg(any(feature = "track", not(target_arch = "wasm32")))]
 /// What the tracking form accepts: a number as people type it, or a whole link someone
 /// pasted (which may carry the private token).
 pub fn parse_track_input(raw: &str) -> Option<(TrackingNo, Option<AccessToken>)> {
@@ -38,6 +48,7 @@ pub fn parse_track_input(raw: &str) -> Option<(TrackingNo, Option<AccessToken>)>
 }
 
 /// A random key shaped like a UUID v4, from 16 random bytes.
+#[cfg(any(feature = "open", not(feature = "track")))]
 pub fn idempotency_key(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;

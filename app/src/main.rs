@@ -13,20 +13,24 @@ mod chart;
 mod dashboard_api;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod eval_api;
+#[cfg(any(feature = "open", not(feature = "track")))]
 mod form;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]
 mod heat_api;
 mod i18n;
 mod links;
+#[cfg(any(feature = "open", not(feature = "track")))]
 mod nearby_api;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]
 mod open_api;
+#[cfg(any(feature = "track", not(target_arch = "wasm32")))]
 mod rating_api;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod staff_menu;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod supervise_api;
 mod updates_api;
+#[cfg(any(feature = "track", not(target_arch = "wasm32")))]
 mod wire;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod work_api;
@@ -41,13 +45,13 @@ mod dispatch_api;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod js;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "open", not(feature = "track"))))]
 mod offline;
 #[cfg(target_arch = "wasm32")]
 mod pages;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "open", not(feature = "track"))))]
 mod photo_api;
-#[cfg(target_arch = "wasm32")]
+#[cfg(all(target_arch = "wasm32", any(feature = "open", not(feature = "track"))))]
 mod photo_resize;
 #[cfg(all(target_arch = "wasm32", feature = "staff"))]
 mod staff_api;

@@ -263,7 +263,7 @@ mod tests {
         let pairs = controls(&["speed".to_owned()]);
         assert!(named.iter().all(|f| pairs.iter().any(|(p, _)| p == f)), "{pairs:?}");
         for (path, e) in &fields.0 {
-            let message = crate::form::message(Lang::ZhHans, path, e);
+            let message = crate::i18n::field_message(Lang::ZhHans, path, e);
             assert!(!message.contains("rating."), "{path}: {message}");
         }
     }

@@ -166,6 +166,12 @@ impl Browser {
         panic!("timed out waiting for {what}");
     }
 
+    /// Wait until the element with this id has focus: pages move focus after their render
+    /// (in an animation frame), a moment after the content a test waited for appears.
+    pub async fn wait_for_focus(&self, id: &str) {
+        self.wait_until(&format!("focus on #{id}"), &format!("return document.activeElement.id === {id:?}")).await;
+    }
+
     /// Sign in on the staff page as a demo account, keyboard only.
     pub async fn sign_in(&self, username: &str) {
         self.open("/staff/login").await;

@@ -167,7 +167,7 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
         b.wait_for_id("error-summary").await;
         let summary = b.text_of("error-summary").await;
         assert!(summary.contains(&t("zh-Hans", "dispatch.stale")), "{summary}");
-        assert_eq!(b.active_id().await, "error-summary");
+        b.wait_for_focus("error-summary").await;
         // The refused page reloads the request; what follows acts on the reloaded form.
         b.wait_until(
             "the request reloaded",
@@ -190,7 +190,7 @@ async fn a_dispatcher_merges_a_repeat_report_and_dispatches_the_request_with_one
         ),
     )
     .await;
-    assert_eq!(b.active_id().await, "error-summary");
+    b.wait_for_focus("error-summary").await;
     b.screenshot("33-dispatch-error").await;
     b.eval("document.querySelector('#error-summary a[href=\"#dispatch-lead\"]').click(); return true").await;
     assert_eq!(b.active_id().await, "dispatch-lead");
@@ -274,7 +274,7 @@ async fn a_supervisor_decides_on_an_unreasonable_proposal() {
         &format!("return document.getElementById('decision-status').innerText.includes({no:?})"),
     )
     .await;
-    assert_eq!(b.active_id().await, "decision-status");
+    b.wait_for_focus("decision-status").await;
     b.wait_until("a decided proposal gone from the list", &format!("return !document.getElementById({confirm:?})"))
         .await;
     let (_, ticket) = dispatcher.get(&format!("/api/v1/tickets/{no}")).await;

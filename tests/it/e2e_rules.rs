@@ -167,7 +167,7 @@ async fn a_dispatcher_rejects_a_dispute_and_the_lead_stays() {
         &format!("return document.getElementById('dispute-status').innerText.includes({no:?})"),
     )
     .await;
-    assert_eq!(b.active_id().await, "dispute-status");
+    b.wait_for_focus("dispute-status").await;
     b.wait_until("the decision form closed", "return !document.getElementById('decision')").await;
     b.wait_for_id("redispatch-table").await;
     b.screenshot("44-dispute-rejected").await;

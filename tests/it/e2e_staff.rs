@@ -18,6 +18,7 @@ async fn citizens_never_load_the_staff_console_and_its_link_opens_it() {
     let loaded = "return performance.getEntriesByType('resource').map(r => r.name).join(' ')";
     let citizen = b.eval(loaded).await.as_str().unwrap().to_owned();
     assert!(citizen.contains("huiyin_app_bg.wasm") && !citizen.contains("huiyin_staff"), "{citizen}");
+    assert!(!citizen.contains("huiyin_track"), "the form does not carry the tracking pages: {citizen}");
     b.tab_to("staff-link").await;
     b.press(Key::Enter).await;
     // Not a route of the citizens' bundle: the staff one loads and sends us to sign in.
@@ -181,7 +182,7 @@ async fn a_member_makes_and_revokes_an_api_token_and_a_wrong_current_password_is
     b.tab_to("change-password").await;
     b.press(Key::Enter).await;
     b.wait_for_id("error-summary").await;
-    assert_eq!(b.active_id().await, "error-summary");
+    b.wait_for_focus("error-summary").await;
     let link = b.eval("return document.querySelector('#error-summary a[href=\"#current-password\"]').innerText").await;
     assert_eq!(link.as_str().unwrap().trim(), t("zh-Hans", "field_error.invalid_format.current_password"));
     b.screenshot("16-staff-account").await;

@@ -137,7 +137,8 @@ fn page(site: &Path, page: &str, bundle: &str, target_kb: Option<usize>) -> Resu
 
 pub fn transfer(site: &Path) -> Result<Value> {
     Ok(json!({
-        "citizen": page(site, "/ (submission) and /track", "huiyin_app", Some(250))?,
+        "citizen": page(site, "/ (submission)", "huiyin_app", Some(250))?,
+        "track": page(site, "/track and /track/{no} (tracking)", "huiyin_track", None)?,
         "open": page(site, "/listed and /open/assessment (transparency pages)", "huiyin_open", None)?,
         "staff": page(site, "/staff (staff console)", "huiyin_staff", None)?,
     }))
@@ -225,7 +226,7 @@ pub fn run(args: &[String]) -> Result<()> {
     eprintln!(
         "{}",
         serde_json::to_string_pretty(
-            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "open": transfer["open"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch, "open": open })
+            &json!({ "transfer": { "citizen": transfer["citizen"]["total"], "track": transfer["track"]["total"], "open": transfer["open"]["total"], "staff": transfer["staff"]["total"] }, "submit": latency, "dispatch": dispatch, "open": open })
         )
         .unwrap_or_default()
     );

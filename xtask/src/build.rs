@@ -24,11 +24,13 @@ pub fn edge() -> Result<()> {
     )
 }
 
-/// The Leptos app as three bundles: the citizens' pages (`huiyin_app`), the transparency pages
-/// (`huiyin_open`, feature `open`: 挂牌督办 and the monthly assessment) and the staff console
-/// (`huiyin_staff`, feature `staff`), so citizens submitting or tracking download neither.
+/// The Leptos app as four bundles: the submission pages (`huiyin_app`), the tracking pages
+/// (`huiyin_track`, feature `track`), the transparency pages (`huiyin_open`, feature `open`:
+/// 挂牌督办, the assessment, the dashboards) and the staff console (`huiyin_staff`, feature
+/// `staff`), so a citizen submitting or tracking downloads only what that page uses.
 pub fn app() -> Result<()> {
     bundle(&[], "huiyin_app")?;
+    bundle(&["--features", "track"], "huiyin_track")?;
     bundle(&["--features", "open"], "huiyin_open")?;
     bundle(&["--features", "staff"], "huiyin_staff")
 }

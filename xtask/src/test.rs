@@ -73,19 +73,16 @@ pub fn run(args: &[String]) -> Result<()> {
             ])
             .current_dir(&root),
     )?;
-    // The transparency and staff bundles are the same crate with more code; lint them as they ship.
-    cmd::run(
-        Command::new("cargo")
-            .args(["clippy", "-p", "huiyin-app", "--features", "open", "--target", "wasm32-unknown-unknown"])
-            .args(["--", "-D", "warnings"])
-            .current_dir(&root),
-    )?;
-    cmd::run(
-        Command::new("cargo")
-            .args(["clippy", "-p", "huiyin-app", "--features", "staff", "--target", "wasm32-unknown-unknown"])
-            .args(["--", "-D", "warnings"])
-            .current_dir(&root),
-    )?;
+    // The tracking, transparency and staff bundles are the same crate with other code; lint them
+    // as they ship.
+    for feature in ["track", "open", "staff"] {
+        cmd::run(
+            Command::new("cargo")
+                .args(["clippy", "-p", "huiyin-app", "--features", feature, "--target", "wasm32-unknown-unknown"])
+                .args(["--", "-D", "warnings"])
+                .current_dir(&root),
+        )?;
+    }
 
     // wasm32: the Worker and the app as they ship.
     build::all()?;

@@ -3,8 +3,7 @@
 
 use super::error_summary::SummaryItem;
 use crate::api::ApiError;
-use crate::form;
-use crate::i18n::use_i18n;
+use crate::i18n::{field_message, use_i18n};
 use leptos::prelude::*;
 use shared::error::FieldErrors;
 
@@ -57,7 +56,7 @@ impl FormErrors {
     pub fn field(&self, path: &'static str) -> Signal<Option<String>> {
         let i18n = use_i18n();
         let fields = self.fields;
-        Signal::derive(move || fields.with(|f| f.get(path).map(|e| form::message(i18n.lang(), path, e))))
+        Signal::derive(move || fields.with(|f| f.get(path).map(|e| field_message(i18n.lang(), path, e))))
     }
 
     /// `controls`: (field path, element id) in the form's order. Refused fields the form has
@@ -78,12 +77,12 @@ impl FormErrors {
             fields.with(|f| {
                 for (path, id) in controls {
                     if let Some(e) = f.get(path) {
-                        items.push(SummaryItem { target: Some(id), text: form::message(lang, path, e) });
+                        items.push(SummaryItem { target: Some(id), text: field_message(lang, path, e) });
                     }
                 }
                 for (path, e) in &f.0 {
                     if !controls.iter().any(|(p, _)| p == path) {
-                        items.push(SummaryItem { target: None, text: form::message(lang, path, e) });
+                        items.push(SummaryItem { target: None, text: field_message(lang, path, e) });
                     }
                 }
             });

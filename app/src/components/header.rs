@@ -2,6 +2,7 @@
 //! language switch.
 
 use crate::i18n::{use_i18n, Lang};
+use crate::links::{SUBMIT_REL, TRACK_REL};
 use leptos::prelude::*;
 use leptos_router::hooks::use_location;
 
@@ -20,15 +21,17 @@ pub fn Header() -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="site-header__inner">
-                <a href="/" class="brand">
+                <a href="/" class="brand" rel=SUBMIT_REL>
                     <span class="brand__name">{i18n.tr("app.name")}</span>
                     <span class="brand__tagline">{i18n.tr("app.tagline")}</span>
                 </a>
                 <LangSelect/>
             </div>
             <nav class="site-nav" aria-label=i18n.tr("nav.label")>
-                <a href="/" aria-current=current(|p| p == "/")>{i18n.tr("nav.submit")}</a>
-                <a href="/track" aria-current=current(|p| p.starts_with("/track"))>{i18n.tr("nav.track")}</a>
+                <a href="/" rel=SUBMIT_REL aria-current=current(|p| p == "/")>{i18n.tr("nav.submit")}</a>
+                <a href="/track" rel=TRACK_REL aria-current=current(|p| p.starts_with("/track"))>
+                    {i18n.tr("nav.track")}
+                </a>
                 <a href="/listed" id="nav-listed" rel=TRANSPARENCY_REL aria-current=current(|p| p == "/listed")>
                     {i18n.tr("nav.listed")}
                 </a>

@@ -124,7 +124,7 @@ pub fn NearbyList(category: RwSignal<Option<CategoryRef>>, point: RwSignal<Optio
                     <p class="hint">{move || i18n.tf("nearby.me_too_count", &[("count", &count.to_string())])}</p>
                 })}
                 <p class="hint">
-                    <a href=links::track_path(&no) aria-describedby=title_id.clone()>{i18n.tr("nearby.view")}</a>
+                    <a href=links::track_path(&no) rel=links::TRACK_REL aria-describedby=title_id.clone()>{i18n.tr("nearby.view")}</a>
                 </p>
                 <p id=error_id.clone() class="error-message" role="alert" hidden=move || error.with(Option::is_none)>
                     {error}

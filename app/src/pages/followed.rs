@@ -6,7 +6,7 @@ use crate::app::page_title;
 use crate::components::copy_button::CopyButton;
 use crate::dom;
 use crate::i18n::use_i18n;
-use crate::links;
+use crate::links::{self, TRACK_REL};
 use crate::nearby_api::follower_session_key;
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
@@ -33,13 +33,13 @@ pub fn FollowedPage() -> impl IntoView {
             view! {
                 <p id="followed-link-hint">{i18n.tr("followed.link_hint")}</p>
                 <p class="private-link">
-                    <a id="followed-link" href=path.clone() aria-describedby="followed-link-hint">{absolute}</a>
+                    <a id="followed-link" href=path.clone() rel=TRACK_REL aria-describedby="followed-link-hint">{absolute}</a>
                 </p>
                 <p class="actions">
                     <CopyButton text=copy_text id="copy-followed-link"/>
                 </p>
                 <p class="actions">
-                    <a id="followed-progress" href=path class="button">{i18n.tr("followed.view_progress")}</a>
+                    <a id="followed-progress" href=path class="button" rel=TRACK_REL>{i18n.tr("followed.view_progress")}</a>
                 </p>
             }
             .into_any()
@@ -47,7 +47,7 @@ pub fn FollowedPage() -> impl IntoView {
         None => view! {
             <p>{i18n.tr("followed.link_gone")}</p>
             <p class="actions">
-                <a id="followed-progress" href=links::track_path(&no) class="button">{i18n.tr("followed.view_progress")}</a>
+                <a id="followed-progress" href=links::track_path(&no) class="button" rel=TRACK_REL>{i18n.tr("followed.view_progress")}</a>
             </p>
         }
         .into_any(),

@@ -1,3 +1,4 @@
+#[cfg(any(feature = "open", not(feature = "track")))]
 pub mod followed;
 #[cfg(feature = "open")]
 pub mod listed;
@@ -6,8 +7,13 @@ pub mod not_found;
 pub mod open;
 #[cfg(feature = "staff")]
 pub mod staff;
+#[cfg(any(feature = "open", not(feature = "track")))]
 pub mod submit;
+#[cfg(any(feature = "open", not(feature = "track")))]
 pub mod submitted;
+#[cfg(feature = "track")]
 pub mod ticket;
+#[cfg(feature = "track")]
 pub mod track;
+#[cfg(feature = "track")]
 pub mod unsubscribe;

@@ -2,6 +2,7 @@
 
 use crate::app::page_title;
 use crate::i18n::use_i18n;
+use crate::links::{SUBMIT_REL, TRACK_REL};
 use leptos::prelude::*;
 
 #[component]
@@ -13,8 +14,8 @@ pub fn NotFound() -> impl IntoView {
             <h1>{i18n.tr("not_found.heading")}</h1>
             <p>{i18n.tr("not_found.text")}</p>
             <ul class="link-list">
-                <li><a href="/">{i18n.tr("nav.submit")}</a></li>
-                <li><a href="/track">{i18n.tr("nav.track")}</a></li>
+                <li><a href="/" rel=SUBMIT_REL>{i18n.tr("nav.submit")}</a></li>
+                <li><a href="/track" rel=TRACK_REL>{i18n.tr("nav.track")}</a></li>
             </ul>
         </div>
     }

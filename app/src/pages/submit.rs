@@ -10,11 +10,11 @@ use crate::components::category_picker::CategoryPicker;
 use crate::components::error_summary::{ErrorSummary, SummaryItem};
 use crate::components::field::{has_error, InlineError, TextField};
 use crate::components::load_error::LoadError;
-use crate::components::map::LocationPicker;
+use crate::components::location_picker::LocationPicker;
 use crate::components::nearby_list::NearbyList;
 use crate::dom;
 use crate::form::{self, Control, Draft, ShownError};
-use crate::i18n::{kind_key, use_i18n};
+use crate::i18n::{field_message, kind_key, use_i18n};
 use crate::links::idempotency_key;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -100,7 +100,7 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
     let error_for = move |control: Control| {
         Signal::derive(move || {
             let lang = i18n.lang();
-            shown.with(|s| s.iter().find(|e| e.control == control).map(|e| form::message(lang, &e.path, &e.error)))
+            shown.with(|s| s.iter().find(|e| e.control == control).map(|e| field_message(lang, &e.path, &e.error)))
         })
     };
 
@@ -108,7 +108,7 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
         let lang = i18n.lang();
         let mut items: Vec<SummaryItem> = shown.with(|s| {
             s.iter()
-                .map(|e| SummaryItem { target: Some(e.control.id()), text: form::message(lang, &e.path, &e.error) })
+                .map(|e| SummaryItem { target: Some(e.control.id()), text: field_message(lang, &e.path, &e.error) })
                 .collect()
         });
         items.extend(general.with(|g| {
@@ -117,7 +117,7 @@ fn SubmitForm(setup: Setup) -> impl IntoView {
                     target: None,
                     text: match e {
                         General::Api(api) => api.describe(lang),
-                        General::Field(path, err) => format!("{path}: {}", form::message(lang, path, err)),
+                        General::Field(path, err) => format!("{path}: {}", field_message(lang, path, err)),
                     },
                 })
                 .collect::<Vec<_>>()

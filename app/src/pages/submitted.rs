@@ -6,7 +6,7 @@ use crate::components::copy_button::CopyButton;
 use crate::components::time::Time;
 use crate::dom;
 use crate::i18n::{status_key, use_i18n};
-use crate::links;
+use crate::links::{self, TRACK_REL};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use shared::ids::{AccessToken, TrackingNo};
@@ -61,7 +61,7 @@ pub fn SubmittedPage() -> impl IntoView {
                 <h2>{i18n.tr("submitted.private_heading")}</h2>
                 <p id="private-link-hint">{i18n.tr("submitted.private_hint")}</p>
                 <p class="private-link">
-                    <a id="private-link" href=path.clone() aria-describedby="private-link-hint">{absolute}</a>
+                    <a id="private-link" href=path.clone() rel=TRACK_REL aria-describedby="private-link-hint">{absolute}</a>
                 </p>
                 <p class="actions">
                     <CopyButton text=copy_text id="copy-private-link"/>
@@ -70,7 +70,7 @@ pub fn SubmittedPage() -> impl IntoView {
                     <strong>{i18n.tr("submitted.private_warning")}</strong>
                 </div>
                 <p class="actions">
-                    <a href=path class="button">{i18n.tr("submitted.view_progress")}</a>
+                    <a href=path class="button" rel=TRACK_REL>{i18n.tr("submitted.view_progress")}</a>
                 </p>
             }
             .into_any()
@@ -78,7 +78,7 @@ pub fn SubmittedPage() -> impl IntoView {
         None => view! {
             <p>{i18n.tr("submitted.link_gone")}</p>
             <p class="actions">
-                <a href=public_path.clone() class="button">{i18n.tr("submitted.view_progress")}</a>
+                <a href=public_path.clone() class="button" rel=TRACK_REL>{i18n.tr("submitted.view_progress")}</a>
             </p>
         }
         .into_any(),

@@ -101,7 +101,7 @@ fn Tokens() -> impl IntoView {
                     crate::api::ApiError::Api { body, .. } => body
                         .fields
                         .get("name")
-                        .map(|fe| crate::form::message(i18n.lang(), "name", fe))
+                        .map(|fe| crate::i18n::field_message(i18n.lang(), "name", fe))
                         .unwrap_or_else(|| e.describe(i18n.lang())),
                     _ => e.describe(i18n.lang()),
                 })),

@@ -9,8 +9,7 @@ use crate::components::field::TextField;
 use crate::components::load_error::LoadError;
 use crate::components::map::Tiles;
 use crate::components::staff_shell::StaffShell;
-use crate::form;
-use crate::i18n::use_i18n;
+use crate::i18n::{field_message, use_i18n};
 use crate::staff_api;
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -82,7 +81,7 @@ fn AreaEditor(
                     .iter()
                     .map(|(path, e)| SummaryItem {
                         target: Some("geojson"),
-                        text: format!("{path}: {}", form::message(lang, path, e)),
+                        text: format!("{path}: {}", field_message(lang, path, e)),
                     })
                     .collect();
                 fail(items);

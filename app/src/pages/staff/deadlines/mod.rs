@@ -12,8 +12,7 @@ use crate::components::form_errors::FormErrors;
 use crate::components::load_error::LoadError;
 use crate::components::staff_shell::{use_staff, StaffShell};
 use crate::dom;
-use crate::form;
-use crate::i18n::{use_i18n, Lang};
+use crate::i18n::{field_message, use_i18n, Lang};
 use crate::supervise_api::{self, row_path};
 use leptos::prelude::*;
 use leptos::task::spawn_local;
@@ -70,7 +69,7 @@ impl Rows {
     }
 
     fn message(&self, lang: Lang, column: &str, error: &shared::error::FieldError) -> String {
-        form::message(lang, &format!("{}.{column}", self.label), error)
+        field_message(lang, &format!("{}.{column}", self.label), error)
     }
 
     /// "第 2 行：日期", the accessible name of a cell's control.
@@ -164,7 +163,7 @@ impl TableErrors {
                             cells.push((order, SummaryItem { target, text }));
                         }
                         // A whole list (`days`: too many) or a cell the page has no control for.
-                        None => rest.push(SummaryItem { target: None, text: form::message(lang, path, e) }),
+                        None => rest.push(SummaryItem { target: None, text: field_message(lang, path, e) }),
                     }
                 }
             });
