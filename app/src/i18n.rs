@@ -9,6 +9,36 @@ use shared::request::RequestKind;
 use shared::status::Status;
 use std::sync::OnceLock;
 
+/// The translation files this bundle carries, each as `$file!(stem, lang)`: the citizens'
+/// pages everywhere, the transparency and staff pages' own files only in the bundles that
+/// show them, so a citizen's phone downloads no text it never shows. The host tests read all.
+macro_rules! locale_files {
+    ($file:ident, $lang:literal) => {{
+        #[allow(unused_mut)]
+        let mut files = vec![
+            $file!("", $lang),
+            $file!("citizen/photos.", $lang),
+            $file!("citizen/nearby.", $lang),
+            $file!("citizen/updates.", $lang),
+        ];
+        #[cfg(any(test, feature = "open"))]
+        files.extend([
+            $file!("open/common.", $lang),
+            $file!("open/dashboard.", $lang),
+            $file!("open/heatmap.", $lang),
+            $file!("open/outlook.", $lang),
+        ]);
+        #[cfg(any(test, feature = "staff"))]
+        files.extend([
+            $file!("staff/common.", $lang),
+            $file!("staff/alerts.", $lang),
+            $file!("staff/channels.", $lang),
+            $file!("staff/photos.", $lang),
+        ]);
+        files
+    }};
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum Lang {
     #[default]
@@ -33,52 +63,71 @@ impl Lang {
         Self::ALL.into_iter().find(|l| l.tag().eq_ignore_ascii_case(tag.trim()))
     }
 
-    /// The translation files this bundle carries: the citizens' pages everywhere, the
-    /// transparency pages' own files only in the bundles that show them, so a citizen's phone
-    /// downloads no text it never shows. The host tests read them all.
-    fn sources(self) -> Vec<&'static str> {
-        macro_rules! files {
-            ($lang:literal) => {{
-                #[allow(unused_mut)]
-                let mut files = vec![
-                    include_str!(concat!("../locales/", $lang, ".txt")),
-                    include_str!(concat!("../locales/citizen/photos.", $lang, ".txt")),
-                    include_str!(concat!("../locales/citizen/nearby.", $lang, ".txt")),
-                    include_str!(concat!("../locales/citizen/updates.", $lang, ".txt")),
-                ];
-                #[cfg(any(test, feature = "open"))]
-                files.extend([
-                    include_str!(concat!("../locales/open/common.", $lang, ".txt")),
-                    include_str!(concat!("../locales/open/dashboard.", $lang, ".txt")),
-                    include_str!(concat!("../locales/open/heatmap.", $lang, ".txt")),
-                    include_str!(concat!("../locales/open/outlook.", $lang, ".txt")),
-                ]);
-                #[cfg(any(test, feature = "staff"))]
-                files.extend([
-                    include_str!(concat!("../locales/staff/common.", $lang, ".txt")),
-                    include_str!(concat!("../locales/staff/alerts.", $lang, ".txt")),
-                    include_str!(concat!("../locales/staff/channels.", $lang, ".txt")),
-                    include_str!(concat!("../locales/staff/photos.", $lang, ".txt")),
-                ]);
-                files
-            }};
+    /// The translation files of this language as compiled in: on the host all of them (the
+    /// tests read every file); in the browser only the default language, the others are
+    /// fetched when chosen ([`Lang::addresses`]), so a phone downloads one language, not three.
+    fn embedded(self) -> Option<Vec<&'static str>> {
+        macro_rules! embedded {
+            ($stem:literal, $lang:literal) => {
+                include_str!(concat!("../locales/", $stem, $lang, ".txt"))
+            };
         }
         match self {
-            Lang::ZhHans => files!("zh-Hans"),
-            Lang::ZhHant => files!("zh-Hant"),
-            Lang::En => files!("en"),
+            Lang::ZhHans => Some(locale_files!(embedded, "zh-Hans")),
+            #[cfg(not(target_arch = "wasm32"))]
+            Lang::ZhHant => Some(locale_files!(embedded, "zh-Hant")),
+            #[cfg(not(target_arch = "wasm32"))]
+            Lang::En => Some(locale_files!(embedded, "en")),
+            #[cfg(target_arch = "wasm32")]
+            _ => None,
+        }
+    }
+
+    /// Where the site serves this language's files (`xtask` copies `app/locales` to `/locales`).
+    pub fn addresses(self) -> Vec<&'static str> {
+        macro_rules! address {
+            ($stem:literal, $lang:literal) => {
+                concat!("/locales/", $stem, $lang, ".txt")
+            };
+        }
+        match self {
+            Lang::ZhHans => locale_files!(address, "zh-Hans"),
+            Lang::ZhHant => locale_files!(address, "zh-Hant"),
+            Lang::En => locale_files!(address, "en"),
+        }
+    }
+
+    fn slot(self) -> &'static OnceLock<Vec<(&'static str, &'static str)>> {
+        static TABLES: [OnceLock<Vec<(&'static str, &'static str)>>; 3] =
+            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
+        match self {
+            Lang::ZhHans => &TABLES[0],
+            Lang::ZhHant => &TABLES[1],
+            Lang::En => &TABLES[2],
         }
     }
 
     fn table(self) -> &'static [(&'static str, &'static str)] {
-        static TABLES: [OnceLock<Vec<(&'static str, &'static str)>>; 3] =
-            [OnceLock::new(), OnceLock::new(), OnceLock::new()];
-        let index = match self {
-            Lang::ZhHans => 0,
-            Lang::ZhHant => 1,
-            Lang::En => 2,
-        };
-        TABLES[index].get_or_init(|| parse_all(&self.sources()))
+        let slot = self.slot();
+        match self.embedded() {
+            Some(files) => slot.get_or_init(|| parse_all(&files)),
+            None => slot.get().map_or(&[], Vec::as_slice),
+        }
+    }
+
+    /// Whether this language's texts are at hand (compiled in, or fetched already).
+    pub fn is_loaded(self) -> bool {
+        self.slot().get().is_some() || self.embedded().is_some()
+    }
+
+    /// Take the fetched files of this language, in [`Lang::addresses`] order. They live for the
+    /// rest of the visit, like the compiled-in ones. Refused (false) unless they hold every key
+    /// of the default language: a missing file answered with the app's HTML must not pass.
+    pub fn load(self, files: Vec<String>) -> bool {
+        let files: Vec<&'static str> = files.into_iter().map(|f| &*Box::leak(f.into_boxed_str())).collect();
+        let table = parse_all(&files);
+        let complete = Lang::default().table().iter().all(|(k, _)| table.binary_search_by(|(t, _)| t.cmp(k)).is_ok());
+        complete && (self.slot().set(table).is_ok() || self.slot().get().is_some())
     }
 
     pub fn get(self, key: &str) -> Option<&'static str> {
@@ -153,7 +202,7 @@ pub fn field_error_key(c: FieldErrorCode) -> String {
 }
 
 #[cfg(target_arch = "wasm32")]
-pub use reactive::{provide_i18n, use_i18n};
+pub use reactive::{fetch_language, provide_i18n, use_i18n};
 
 #[cfg(target_arch = "wasm32")]
 mod reactive {
@@ -172,7 +221,22 @@ mod reactive {
             self.lang.get()
         }
 
-        pub fn set(&self, lang: Lang) {
+        /// Change language once its texts are at hand (fetched first if need be; on a failed
+        /// fetch the page stays as it is and the answer is false).
+        pub async fn switch(self, lang: Lang) -> bool {
+            // Remembered at once: someone who picks a language and follows a link before its
+            // texts arrive gets it on the next page, which fetches them before its first paint.
+            let before = self.lang.get_untracked();
+            dom::store_lang(lang);
+            if !fetch_language(lang).await {
+                dom::store_lang(before);
+                return false;
+            }
+            self.set(lang);
+            true
+        }
+
+        fn set(&self, lang: Lang) {
             dom::store_lang(lang);
             dom::set_document_lang(lang);
             self.lang.set(lang);
@@ -209,8 +273,19 @@ mod reactive {
         }
     }
 
+    /// Fetch a language's files unless they are at hand; false if they could not be had.
+    pub async fn fetch_language(lang: Lang) -> bool {
+        if lang.is_loaded() {
+            return true;
+        }
+        let calls = lang.addresses().into_iter().map(|a| crate::api::call("GET", a, &[], None));
+        let files: Result<Vec<String>, _> = futures::future::join_all(calls).await.into_iter().collect();
+        files.is_ok_and(|files| lang.load(files))
+    }
+
     pub fn provide_i18n() -> I18n {
-        let lang = dom::stored_lang().unwrap_or_default();
+        // `main` fetched a stored choice before mounting; if that failed, the default it is.
+        let lang = dom::stored_lang().filter(|l| l.is_loaded()).unwrap_or_default();
         dom::set_document_lang(lang);
         let i18n = I18n { lang: RwSignal::new(lang) };
         provide_context(i18n);
@@ -251,6 +326,39 @@ pub(crate) mod tests {
     }
 
     #[test]
+    fn every_language_is_served_where_the_browser_fetches_it() {
+        for lang in Lang::ALL {
+            let addresses = lang.addresses();
+            assert_eq!(addresses.len(), lang.embedded().unwrap().len());
+            for address in addresses {
+                let file = address.strip_prefix("/locales/").unwrap();
+                assert!(std::path::Path::new("locales").join(file).is_file(), "{address}");
+                assert!(file.ends_with(&format!("{}.txt", lang.tag())), "{address}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_language_names_the_three_alike_so_the_switch_needs_only_the_default() {
+        for lang in Lang::ALL {
+            for named in Lang::ALL {
+                let key = format!("lang.{}", named.tag());
+                assert_eq!(lang.get(&key), Lang::default().get(&key), "{lang:?} {key}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_fetched_language_is_taken_only_when_it_has_every_key() {
+        let html = vec!["<!doctype html>\n<html lang=\"zh-Hans\">".to_owned()];
+        assert!(!Lang::En.load(html), "the SPA's fallback page is not a translation");
+        let files: Vec<String> = Lang::En.embedded().unwrap().into_iter().map(str::to_owned).collect();
+        assert!(Lang::En.load(files));
+        assert!(Lang::En.is_loaded());
+        assert_eq!(Lang::En.get("lang.en"), Some("English"));
+    }
+
+    #[test]
     fn all_locales_have_the_same_keys() {
         let reference = keys(Lang::ZhHans);
         for lang in Lang::ALL {
@@ -268,7 +376,7 @@ pub(crate) mod tests {
                 assert!(!key.is_empty() && !value.is_empty(), "{lang:?}: {key:?} = {value:?}");
                 assert!(!key.contains(char::is_whitespace), "{lang:?}: key {key:?}");
             }
-            let sources = lang.sources();
+            let sources = lang.embedded().expect("the host compiles every language in");
             for line in sources.iter().flat_map(|s| s.lines()).map(str::trim) {
                 assert!(
                     line.is_empty() || line.starts_with('#') || line.contains('='),

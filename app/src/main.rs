@@ -59,7 +59,14 @@ mod staff_api;
 #[cfg(target_arch = "wasm32")]
 fn main() {
     console_error_panic_hook::set_once();
-    leptos::mount::mount_to_body(app::App);
+    // Only the default language is compiled in: someone who chose another gets its texts
+    // before the first paint (one round trip) rather than a page that changes under them.
+    wasm_bindgen_futures::spawn_local(async {
+        if let Some(lang) = dom::stored_lang() {
+            i18n::fetch_language(lang).await;
+        }
+        leptos::mount::mount_to_body(app::App);
+    });
 }
 
 #[cfg(not(target_arch = "wasm32"))]

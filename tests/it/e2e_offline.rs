@@ -70,3 +70,33 @@ async fn a_request_made_offline_is_kept_and_sent_once_when_the_network_is_back()
     assert_eq!(filed, vec![number.trim().to_owned()], "filed exactly once, as the number shown");
     b.close().await;
 }
+
+#[tokio::test]
+async fn another_language_is_fetched_when_chosen_and_a_failed_fetch_leaves_the_page_as_it_was() {
+    let b = Browser::phone().await;
+    b.open("/").await;
+    b.wait_for_id("title").await;
+    let fetched = "return performance.getEntriesByType('resource').filter(r => r.name.includes('/locales/')).length";
+    assert_eq!(b.eval(fetched).await, 0, "the default language is compiled in");
+
+    // No network: the list goes back to the language the page is in, and nothing changes.
+    b.set_offline(true).await;
+    b.wait_until("the page offline", "return navigator.onLine === false").await;
+    b.set_value("lang-select", "en", "change").await;
+    b.wait_until("the choice undone", "return document.getElementById('lang-select').value === 'zh-Hans'").await;
+    assert_eq!(b.eval("return document.documentElement.lang").await, "zh-Hans");
+    assert_ne!(b.eval("return localStorage.getItem('huiyin.lang')").await, "en", "not remembered either");
+    assert_eq!(b.text_of("submit").await.trim(), crate::browser::t("zh-Hans", "submit.button"));
+
+    // Back online: the same choice fetches the texts, and the next page starts in English.
+    b.set_offline(false).await;
+    b.wait_until("the page online", "return navigator.onLine === true").await;
+    b.set_value("lang-select", "en", "change").await;
+    b.wait_until("English", "return document.documentElement.lang === 'en'").await;
+    assert_eq!(b.text_of("submit").await.trim(), crate::browser::t("en", "submit.button"));
+    assert!(b.eval(fetched).await.as_u64().unwrap() > 0, "its files came from /locales/");
+    b.open("/track").await;
+    b.wait_for_id("track-input").await;
+    assert_eq!(b.eval("return document.documentElement.lang").await, "en");
+    b.close().await;
+}

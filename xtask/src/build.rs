@@ -70,11 +70,13 @@ fn bundle(features: &[&str], name: &str) -> Result<()> {
     )
 }
 
-/// `target/site`: the static files, the app's package and Leaflet from npm.
+/// `target/site`: the static files, the translations, the app's package and Leaflet from npm.
 pub fn site() -> Result<()> {
     let root = root();
     let site = root.join("target/site");
     copy_dir(&root.join("public"), &site)?;
+    // The app compiles in its default language and fetches the others from here when chosen.
+    copy_dir(&root.join("app/locales"), &site.join("locales"))?;
     let leaflet = site.join("vendor/leaflet");
     copy_dir(&root.join("node_modules/leaflet/dist"), &leaflet)?;
     // Only what the page loads: no source maps or the ESM/src builds.

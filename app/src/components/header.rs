@@ -55,7 +55,8 @@ fn LangSelect() -> impl IntoView {
     let options = Lang::ALL
         .into_iter()
         .map(|lang| {
-            let own_name = lang.text(&format!("lang.{}", lang.tag()));
+            // Every file names the three languages alike, so the compiled-in one has them all.
+            let own_name = Lang::default().text(&format!("lang.{}", lang.tag()));
             view! {
                 <option value=lang.tag() lang=lang.tag() selected=move || i18n.lang() == lang>
                     {own_name}
@@ -70,9 +71,14 @@ fn LangSelect() -> impl IntoView {
                 id="lang-select"
                 prop:value=move || i18n.lang().tag()
                 on:change=move |ev| {
-                    if let Some(lang) = Lang::from_tag(&event_target_value(&ev)) {
-                        i18n.set(lang);
-                    }
+                    let Some(lang) = Lang::from_tag(&event_target_value(&ev)) else { return };
+                    let select = event_target::<leptos::web_sys::HtmlSelectElement>(&ev);
+                    leptos::task::spawn_local(async move {
+                        // Offline, say: the page stays in its language, and the list says so.
+                        if !i18n.switch(lang).await {
+                            select.set_value(i18n.lang().tag());
+                        }
+                    });
                 }
             >
                 {options}

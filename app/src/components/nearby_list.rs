@@ -36,15 +36,16 @@ pub fn NearbyList(category: RwSignal<Option<CategoryRef>>, point: RwSignal<Optio
             items.set(Vec::new());
             return;
         };
+        // `try_`: the citizen may have sent the form (and left this component) meanwhile.
         set_timeout(
             move || {
-                if generation.get_value() != this {
+                if generation.try_get_value() != Some(this) {
                     return;
                 }
                 spawn_local(async move {
                     // A failed search shows nothing: it must never stand between the citizen and filing.
                     let found = nearby_api::nearby(&code, lat, lng).await.map(|r| r.items).unwrap_or_default();
-                    if generation.get_value() == this {
+                    if generation.try_get_value() == Some(this) {
                         items.set(found);
                     }
                 });
