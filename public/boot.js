@@ -1,6 +1,5 @@
 // Starts the wasm app. A file rather than an inline script so a strict CSP
-// (script-src 'self') works; Leaflet is a classic script loaded before this module,
-// because the app binds the global `L`. Staff addresses load the staff bundle, the
+// (script-src 'self') works. Staff addresses load the staff bundle, the
 // transparency pages (/listed, /open/…) and the tracking pages (/track, /unsubscribe) their
 // own, so citizens on slow phones download only the pages they use.
 const path = location.pathname;
@@ -12,6 +11,39 @@ const name = under('/staff')
     : under('/track') || under('/unsubscribe')
       ? 'huiyin_track'
       : 'huiyin_app';
+// Leaflet (40 KB) is fetched only when a map is about to show (`huiyinMapNear`, called by the
+// app's maps): most pages have none, and the form's map is below the fold on a phone. The app
+// binds the global `L` at call time, so it may arrive after the app starts.
+let leaflet;
+const loadLeaflet = () => {
+  leaflet ??= new Promise((loaded, failed) => {
+    const css = Object.assign(document.createElement('link'), { rel: 'stylesheet', href: '/vendor/leaflet/leaflet.css' });
+    const js = Object.assign(document.createElement('script'), { src: '/vendor/leaflet/leaflet.js' });
+    js.onload = loaded;
+    js.onerror = () => {
+      leaflet = undefined; // offline, say: the next map tries again
+      js.remove();
+      failed(new Error('leaflet'));
+    };
+    document.head.append(css, js);
+  });
+  return leaflet;
+};
+globalThis.huiyinMapNear = (element) =>
+  new Promise((near) => {
+    if (!('IntersectionObserver' in globalThis)) return near();
+    const watch = new IntersectionObserver(
+      (entries) => {
+        if (entries.some((e) => e.isIntersecting)) {
+          watch.disconnect();
+          near();
+        }
+      },
+      { rootMargin: '50% 0px' },
+    );
+    watch.observe(element);
+  }).then(loadLeaflet);
+
 const { default: init } = await import(`/pkg/${name}.js`);
 init({ module_or_path: `/pkg/${name}_bg.wasm` });
 

@@ -127,3 +127,20 @@ async fn anyone_with_the_number_sees_the_public_view_only() {
     b.screenshot("06-track-public").await;
     b.close().await;
 }
+
+#[tokio::test]
+async fn leaflet_comes_only_when_a_map_nears_the_screen() {
+    let b = Browser::phone().await;
+    let leaflet = "return performance.getEntriesByType('resource').some(r => r.name.includes('/vendor/leaflet/'))";
+    b.open("/track").await;
+    b.wait_for_id("track-input").await;
+    assert_eq!(b.eval(leaflet).await, false, "a page without a map does not fetch Leaflet");
+
+    b.open("/").await;
+    b.wait_for_id("map").await;
+    b.eval("document.getElementById('map').scrollIntoView({block: 'center'}); return true").await;
+    b.wait_until("the map drawn", "return document.getElementById('map').classList.contains('leaflet-container')")
+        .await;
+    assert_eq!(b.eval(leaflet).await, true);
+    b.close().await;
+}

@@ -107,30 +107,34 @@ fn compressed_sizes(bytes: &[u8]) -> Result<(usize, usize)> {
     Ok((gzip, br.len()))
 }
 
-/// What a page downloads, file by file and in total: the citizens' pages, the transparency
-/// pages and the staff console are separate bundles.
+/// What a page downloads, file by file and in total: the submission form, the tracking pages,
+/// the transparency pages and the staff console are separate bundles. Leaflet comes only when
+/// a map nears the screen (`boot.js`), so it is counted apart: `total` is the page as it opens,
+/// `with_map` once a map has been shown.
 fn page(site: &Path, page: &str, bundle: &str, target_kb: Option<usize>) -> Result<Value> {
     let js = format!("pkg/{bundle}.js");
     let wasm = format!("pkg/{bundle}_bg.wasm");
-    let files =
-        ["index.html", "boot.js", "app.css", &js, &wasm, "vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css"];
-    let mut rows = Vec::new();
-    let (mut raw_total, mut gzip_total, mut brotli_total) = (0, 0, 0);
-    for file in files {
-        let path = site.join(file);
-        let Ok(bytes) = std::fs::read(&path) else {
-            continue;
-        };
-        let (gzip, brotli) = compressed_sizes(&bytes)?;
-        raw_total += bytes.len();
-        gzip_total += gzip;
-        brotli_total += brotli;
-        rows.push(json!({ "file": file, "raw": bytes.len(), "gzip": gzip, "brotli": brotli }));
-    }
+    let sizes = |files: &[&str]| -> Result<(Vec<Value>, [usize; 3])> {
+        let mut rows = Vec::new();
+        let mut total = [0; 3];
+        for file in files {
+            let Ok(bytes) = std::fs::read(site.join(file)) else {
+                continue;
+            };
+            let (gzip, brotli) = compressed_sizes(&bytes)?;
+            total = [total[0] + bytes.len(), total[1] + gzip, total[2] + brotli];
+            rows.push(json!({ "file": file, "raw": bytes.len(), "gzip": gzip, "brotli": brotli }));
+        }
+        Ok((rows, total))
+    };
+    let (rows, total) = sizes(&["index.html", "boot.js", "app.css", &js, &wasm])?;
+    let (map_rows, map) = sizes(&["vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css"])?;
     Ok(json!({
         "page": page,
         "files": rows,
-        "total": { "raw": raw_total, "gzip": gzip_total, "brotli": brotli_total },
+        "total": { "raw": total[0], "gzip": total[1], "brotli": total[2] },
+        "map_on_demand": map_rows,
+        "with_map": { "raw": total[0] + map[0], "gzip": total[1] + map[1], "brotli": total[2] + map[2] },
         "target": target_kb.map(|kb| json!({ "brotli": kb * 1024 })),
     }))
 }

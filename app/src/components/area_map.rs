@@ -1,7 +1,7 @@
 //! The boundaries of the city's areas on a map, and a draft import drawn over them in
 //! another colour so an admin sees what a GeoJSON file would change before importing it.
 
-use super::map::{new_map, Tiles};
+use super::map::{leaflet_ready, new_map, Tiles};
 use crate::i18n::use_i18n;
 use leaflet::{FeatureGroup, GeoJson, Map};
 use leptos::html::Div;
@@ -57,6 +57,9 @@ pub fn AreaMap(
     Effect::new(move |_| {
         let (areas, draft) = (areas.get(), draft.get());
         let Some(el) = map_ref.get() else { return };
+        if !leaflet_ready(&el) {
+            return;
+        }
         if map.with_value(Option::is_none) {
             map.set_value(new_map(&el, centre, 10.0, &tiles, true));
         }

@@ -1,7 +1,7 @@
 //! The submission form's location field on a Leaflet map.
 
 use super::field::{described_by, has_error, InlineError};
-use super::map::{new_map, Tiles, LOCATED_ZOOM};
+use super::map::{leaflet_ready, new_map, Tiles, LOCATED_ZOOM};
 use crate::dom;
 use crate::form::Control;
 use crate::i18n::use_i18n;
@@ -36,12 +36,18 @@ pub fn LocationPicker(
     let centre = (config.city.centre[0], config.city.centre[1]);
     let tiles = Tiles::of(&config);
 
+    // Set once the map is drawn, so the marker shows a point chosen before (by location).
+    let drawn = RwSignal::new(false);
     Effect::new(move |_| {
         let Some(el) = map_ref.get() else { return };
-        if map.with_value(Option::is_some) {
+        if map.with_value(Option::is_some) || !leaflet_ready(&el) {
             return;
         }
-        let Some(m) = new_map(&el, centre, PICK_ZOOM, &tiles, true) else { return };
+        let (start, zoom) = match point.get_untracked() {
+            Some(p) => (p, LOCATED_ZOOM),
+            None => (centre, PICK_ZOOM),
+        };
+        let Some(m) = new_map(&el, start, zoom, &tiles, true) else { return };
         let outline = PolylineOptions::new();
         outline.set_interactive(false);
         outline.set_fill(false);
@@ -54,10 +60,12 @@ pub fn LocationPicker(
             point.set(Some((ll.lat(), ll.lng())));
         }));
         map.set_value(Some(m));
+        drawn.set(true);
     });
 
     // The marker follows the chosen point, whichever way it was chosen.
     Effect::new(move |_| {
+        drawn.track();
         let p = point.get();
         map.with_value(|m| {
             let Some(m) = m else { return };
@@ -88,10 +96,10 @@ pub fn LocationPicker(
         });
     });
 
+    // Before the map has arrived its centre is the city's, where it will open.
     let pin_at_centre = move |_| {
-        if let Some(c) = map.with_value(|m| m.as_ref().map(Map::get_center)) {
-            point.set(Some((c.lat(), c.lng())));
-        }
+        let c = map.with_value(|m| m.as_ref().map(Map::get_center)).map_or(centre, |c| (c.lat(), c.lng()));
+        point.set(Some(c));
     };
 
     let use_my_location = move |_| {

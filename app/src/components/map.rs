@@ -2,6 +2,7 @@
 //! created after mount and is removed on cleanup (otherwise its listeners outlive the page).
 
 use leaflet::{LatLng, Map, MapOptions, TileLayer};
+use leptos::prelude::*;
 use shared::api::PublicConfig;
 
 /// How close a located point is shown.
@@ -52,4 +53,30 @@ pub(crate) fn new_map(
         TileLayer::new_options(url, &tile_options).add_to(&map);
     }
     Some(map)
+}
+
+thread_local! {
+    static LEAFLET: ArcRwSignal<bool> = ArcRwSignal::new(false);
+}
+
+/// Whether Leaflet is there to draw a map in `el`. It is not part of the page: the first
+/// map asks `boot.js` for it once `el` nears the screen, and an effect that calls this runs
+/// again when it has arrived (the answer is a tracked signal).
+pub(crate) fn leaflet_ready(el: &web_sys::HtmlElement) -> bool {
+    let ready = LEAFLET.with(Clone::clone);
+    if ready.get() {
+        return true;
+    }
+    let window: wasm_bindgen::JsValue = window().into();
+    if crate::js::get(&window, "L").is_some() {
+        ready.set(true);
+        return true;
+    }
+    let element: wasm_bindgen::JsValue = el.clone().into();
+    leptos::task::spawn_local(async move {
+        if crate::js::invoke(&window, "huiyinMapNear", &[element]).await.is_ok() {
+            ready.set(true);
+        }
+    });
+    false
 }

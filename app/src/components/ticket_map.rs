@@ -1,6 +1,6 @@
 //! A request's location on its tracking page.
 
-use super::map::{new_map, Tiles, LOCATED_ZOOM};
+use super::map::{leaflet_ready, new_map, Tiles, LOCATED_ZOOM};
 use crate::i18n::use_i18n;
 use leaflet::{LatLng, Map, Marker, MarkerOptions};
 use leptos::html::Div;
@@ -15,7 +15,7 @@ pub fn TicketMap(tiles: Tiles, lat: f64, lng: f64, exact: bool) -> impl IntoView
     let map = StoredValue::new_local(None::<Map>);
     Effect::new(move |_| {
         let Some(el) = map_ref.get() else { return };
-        if map.with_value(Option::is_some) {
+        if map.with_value(Option::is_some) || !leaflet_ready(&el) {
             return;
         }
         let Some(m) = new_map(&el, (lat, lng), LOCATED_ZOOM, &tiles, false) else { return };

@@ -8,7 +8,7 @@ use super::nav::OpenNav;
 use crate::api::ApiError;
 use crate::app::{page_title, use_setup, Setup};
 use crate::components::load_error::LoadError;
-use crate::components::map::{new_map, Tiles};
+use crate::components::map::{leaflet_ready, new_map, Tiles};
 use crate::heat_api::{self, TOP_CELLS};
 use crate::i18n::{use_i18n, Lang};
 use crate::open_api;
@@ -173,7 +173,7 @@ fn HeatLeaflet(
     let city = setup.config.city.clone();
     Effect::new(move |_| {
         let Some(el) = map_ref.get() else { return };
-        if map.with_value(Option::is_some) {
+        if map.with_value(Option::is_some) || !leaflet_ready(&el) {
             return;
         }
         let centre = (city.centre[0], city.centre[1]);
