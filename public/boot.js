@@ -44,8 +44,10 @@ globalThis.huiyinMapNear = (element) =>
     watch.observe(element);
   }).then(loadLeaflet);
 
+// The wasm (most of the page) is requested now, alongside its JavaScript glue, not after it.
+const wasm = fetch(`/pkg/${name}_bg.wasm`);
 const { default: init } = await import(`/pkg/${name}.js`);
-init({ module_or_path: `/pkg/${name}_bg.wasm` });
+init({ module_or_path: wasm });
 
 // The service worker keeps submissions made offline and sends them once the network is back
 // (public/sw.js); on a browser without Background Sync the page's `online` event asks it to.

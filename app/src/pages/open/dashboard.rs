@@ -173,7 +173,8 @@ pub fn DashboardPage() -> impl IntoView {
                 .into_any(),
                 Some(Ok(d)) => figures(d, filters, by_asked).into_any(),
             }}
-            {links(filters)}
+            // After the figures, not before them: otherwise their arrival pushes it down the screen.
+            <Show when=move || dashboard.with(Option::is_some)>{move || links(filters)}</Show>
         </div>
     }
 }
