@@ -54,7 +54,7 @@ mod client {
     use shared::ids::{AccessToken, TrackingNo};
     #[cfg(feature = "track")]
     use shared::ticket::TicketView;
-    #[cfg(any(feature = "open", not(feature = "track")))]
+    #[cfg(any(feature = "staff", not(feature = "track")))]
     use shared::{api::IDEMPOTENCY_KEY_HEADER, request::NewRequestInput, ticket::SubmitResponse};
     use wasm_bindgen::{JsCast, JsValue};
     use wasm_bindgen_futures::JsFuture;
@@ -115,7 +115,7 @@ mod client {
         decode(&call("GET", "/api/v1/categories", &[], None).await?)
     }
 
-    #[cfg(any(feature = "open", not(feature = "track")))]
+    #[cfg(any(feature = "staff", not(feature = "track")))]
     pub async fn submit(input: &NewRequestInput, idempotency_key: &str) -> Result<SubmitResponse, ApiError> {
         let body = serde_json::to_string(input).map_err(|_| ApiError::Unexpected { status: 0 })?;
         let text = call("POST", "/api/v1/requests", &[(IDEMPOTENCY_KEY_HEADER, idempotency_key)], Some(body)).await?;

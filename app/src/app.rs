@@ -5,7 +5,7 @@ use crate::components::header::Header;
 #[cfg(feature = "staff")]
 use crate::components::staff_shell::{StaffSession, Unread};
 use crate::i18n::provide_i18n;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 use crate::pages::followed::FollowedPage;
 #[cfg(feature = "open")]
 use crate::pages::listed::ListedPage;
@@ -58,9 +58,9 @@ use crate::pages::staff::samples::SamplesPage;
 use crate::pages::staff::supervision::SupervisionPage;
 #[cfg(feature = "staff")]
 use crate::pages::staff::work::{WorkTicketPage, WorklistPage};
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 use crate::pages::submit::SubmitPage;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 use crate::pages::submitted::SubmittedPage;
 #[cfg(feature = "track")]
 use crate::pages::ticket::TicketPage;
@@ -74,7 +74,7 @@ use leptos_router::path;
 use shared::api::PublicConfig;
 #[cfg(any(feature = "open", not(feature = "track")))]
 use shared::catalogue::Catalogue;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 use shared::ticket::SubmitResponse;
 #[cfg(any(feature = "open", not(feature = "track")))]
 use std::sync::Arc;
@@ -91,7 +91,7 @@ pub struct Setup {
 pub type SetupResource = LocalResource<Result<Setup, ApiError>>;
 
 /// The answer of the last submission, for the confirmation page (the token is shown once).
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 #[derive(Debug, Clone, Copy)]
 pub struct LastSubmission(pub RwSignal<Option<SubmitResponse>>);
 
@@ -112,9 +112,9 @@ pub fn App() -> impl IntoView {
     // Loaded once for the whole visit, so going back to the form does not refetch it.
     let setup: SetupResource = LocalResource::new(load_setup);
     provide_context(setup);
-    #[cfg(any(feature = "open", not(feature = "track")))]
+    #[cfg(any(feature = "staff", not(feature = "track")))]
     provide_context(LastSubmission(RwSignal::new(None)));
-    #[cfg(any(feature = "open", not(feature = "track")))]
+    #[cfg(any(feature = "staff", not(feature = "track")))]
     provide_context(crate::components::photo_picker::PendingPhotos::new());
     #[cfg(feature = "staff")]
     provide_context(StaffSession(RwSignal::new(None)));
@@ -172,16 +172,13 @@ fn Pages() -> impl IntoView {
     }
 }
 
-/// The transparency bundle: 挂牌督办 and the monthly assessment, and the citizens' pages so its
-/// header links and the tracking links of its lists work.
+/// The transparency bundle: 挂牌督办, the assessment and the dashboards, and the tracking pages
+/// its lists link to. The form is another bundle (a full page load from here).
 #[cfg(all(feature = "open", not(feature = "staff")))]
 #[component]
 fn Pages() -> impl IntoView {
     view! {
         <FlatRoutes fallback=NotFound>
-            <Route path=path!("/") view=SubmitPage/>
-            <Route path=path!("/submitted/:no") view=SubmittedPage/>
-            <Route path=path!("/followed/:no") view=FollowedPage/>
             <Route path=path!("/track") view=TrackPage/>
             <Route path=path!("/track/:no") view=TicketPage/>
             <Route path=path!("/unsubscribe/:token") view=UnsubscribePage/>

@@ -20,12 +20,12 @@ pub fn store_lang(lang: Lang) {
     }
 }
 
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub fn session_get(key: &str) -> Option<String> {
     window().session_storage().ok().flatten()?.get_item(key).ok().flatten()
 }
 
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub fn session_set(key: &str, value: &str) {
     if let Some(storage) = window().session_storage().ok().flatten() {
         let _ = storage.set_item(key, value);
@@ -70,7 +70,7 @@ pub fn focus_id_quietly(id: &str) {
     }
 }
 
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub fn random_bytes() -> [u8; 16] {
     let mut bytes = [0u8; 16];
     let filled = window().crypto().ok().is_some_and(|c| c.get_random_values_with_u8_array(&mut bytes).is_ok());
@@ -89,7 +89,7 @@ pub fn fixed(v: f64, digits: u8) -> String {
     js_sys::Number::from(v).to_fixed(digits).map(String::from).unwrap_or_default()
 }
 
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub fn origin() -> String {
     window().location().origin().unwrap_or_default()
 }
@@ -108,14 +108,14 @@ pub fn iso_datetime(at: &DateTime<Utc>) -> String {
     js_sys::Date::new(&JsValue::from_f64(at.timestamp_millis() as f64)).to_iso_string().into()
 }
 
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub async fn copy_text(text: &str) -> bool {
     let promise = window().navigator().clipboard().write_text(text);
     wasm_bindgen_futures::JsFuture::from(promise).await.is_ok()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub enum LocateError {
     Denied,
     Unavailable,
@@ -124,7 +124,7 @@ pub enum LocateError {
 }
 
 /// One position fix from `navigator.geolocation`, as a future.
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub async fn locate() -> Result<(f64, f64), LocateError> {
     let geolocation = window().navigator().geolocation().map_err(|_| LocateError::Unsupported)?;
     let options = web_sys::PositionOptions::new();

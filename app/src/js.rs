@@ -24,7 +24,7 @@ pub async fn invoke(target: &JsValue, name: &str, args: &[JsValue]) -> Result<Js
 }
 
 /// `navigator.serviceWorker`, where the browser has one.
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub fn service_workers() -> Option<JsValue> {
     let window: JsValue = web_sys::window()?.into();
     get(&window, "navigator").and_then(|n| get(&n, "serviceWorker"))

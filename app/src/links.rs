@@ -7,11 +7,11 @@ use shared::ids::{AccessToken, TrackingNo};
 
 /// `rel` of a link to the tracking pages, and of one to the submission pages: in a bundle
 /// without them they are not routes but another bundle, so the click must be a full page load
-/// (the router leaves `rel="external"` links to the browser). The transparency and staff
-/// bundles carry both.
+/// (the router leaves `rel="external"` links to the browser). The transparency bundle carries
+/// the tracking pages, the staff bundle both.
 pub const TRACK_REL: Option<&str> = if cfg!(feature = "track") { None } else { Some("external") };
 pub const SUBMIT_REL: Option<&str> =
-    if cfg!(all(feature = "track", not(feature = "open"))) { Some("external") } else { None };
+    if cfg!(all(feature = "track", not(feature = "staff"))) { Some("external") } else { None };
 
 pub fn track_path(no: &TrackingNo) -> String {
     format!("/track/{}", no.as_str())
@@ -48,7 +48,7 @@ pub fn parse_track_input(raw: &str) -> Option<(TrackingNo, Option<AccessToken>)>
 }
 
 /// A random key shaped like a UUID v4, from 16 random bytes.
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub fn idempotency_key(mut bytes: [u8; 16]) -> String {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;

@@ -13,13 +13,13 @@ mod chart;
 mod dashboard_api;
 #[cfg(any(feature = "staff", not(target_arch = "wasm32")))]
 mod eval_api;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 mod form;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]
 mod heat_api;
 mod i18n;
 mod links;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 mod nearby_api;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]
 mod open_api;
@@ -45,13 +45,13 @@ mod dispatch_api;
 mod dom;
 #[cfg(target_arch = "wasm32")]
 mod js;
-#[cfg(all(target_arch = "wasm32", any(feature = "open", not(feature = "track"))))]
+#[cfg(all(target_arch = "wasm32", any(feature = "staff", not(feature = "track"))))]
 mod offline;
 #[cfg(target_arch = "wasm32")]
 mod pages;
-#[cfg(all(target_arch = "wasm32", any(feature = "open", not(feature = "track"))))]
+#[cfg(all(target_arch = "wasm32", any(feature = "staff", not(feature = "track"))))]
 mod photo_api;
-#[cfg(all(target_arch = "wasm32", any(feature = "open", not(feature = "track"))))]
+#[cfg(all(target_arch = "wasm32", any(feature = "staff", not(feature = "track"))))]
 mod photo_resize;
 #[cfg(all(target_arch = "wasm32", feature = "staff"))]
 mod staff_api;

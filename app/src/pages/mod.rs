@@ -1,4 +1,4 @@
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub mod followed;
 #[cfg(feature = "open")]
 pub mod listed;
@@ -7,9 +7,9 @@ pub mod not_found;
 pub mod open;
 #[cfg(feature = "staff")]
 pub mod staff;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub mod submit;
-#[cfg(any(feature = "open", not(feature = "track")))]
+#[cfg(any(feature = "staff", not(feature = "track")))]
 pub mod submitted;
 #[cfg(feature = "track")]
 pub mod ticket;
