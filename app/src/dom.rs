@@ -45,6 +45,13 @@ pub fn set_document_lang(lang: Lang) {
     }
 }
 
+/// The static stand-in of index.html (`xtask/src/shell.rs`), once the app has drawn in its place.
+pub fn remove_shell() {
+    if let Ok(Some(shell)) = document().query_selector(".shell") {
+        shell.remove();
+    }
+}
+
 pub fn set_title(title: &str) {
     document().set_title(title);
 }

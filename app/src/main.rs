@@ -66,6 +66,7 @@ fn main() {
             i18n::fetch_language(lang).await;
         }
         leptos::mount::mount_to_body(app::App);
+        dom::remove_shell();
     });
 }
 

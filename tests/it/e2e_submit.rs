@@ -144,3 +144,19 @@ async fn leaflet_comes_only_when_a_map_nears_the_screen() {
     assert_eq!(b.eval(leaflet).await, true);
     b.close().await;
 }
+
+#[tokio::test]
+async fn the_page_arrives_with_its_heading_and_the_app_takes_its_place() {
+    // Before any script: the HTML itself carries the form's heading and lead in each language.
+    let app = spawn_app();
+    let html = app.get("/").await.text().await.expect("the page");
+    for lang in ["zh-Hans", "zh-Hant", "en"] {
+        assert!(html.contains(&t(lang, "submit.lead")), "{lang}");
+    }
+    let b = Browser::phone().await;
+    b.open("/").await;
+    b.wait_for_id("title").await;
+    assert_eq!(b.eval("return document.querySelectorAll('.shell').length").await, 0, "the shell is gone");
+    assert_eq!(b.eval("return document.querySelectorAll('p.lead').length").await, 1);
+    b.close().await;
+}

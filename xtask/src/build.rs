@@ -75,6 +75,7 @@ pub fn site() -> Result<()> {
     let root = root();
     let site = root.join("target/site");
     copy_dir(&root.join("public"), &site)?;
+    std::fs::write(site.join("index.html"), crate::shell::index()?).map_err(|e| format!("index.html: {e}"))?;
     // The app compiles in its default language and fetches the others from here when chosen.
     copy_dir(&root.join("app/locales"), &site.join("locales"))?;
     let leaflet = site.join("vendor/leaflet");

@@ -22,6 +22,7 @@ mod eval;
 mod seed;
 mod seed_live;
 mod setup;
+mod shell;
 mod stack;
 mod test;
 

@@ -137,6 +137,8 @@ pub fn LocationPicker(
                     id="map"
                     node_ref=map_ref
                     class="map"
+                    // Labelled as a region: Leaflet (which makes it focusable) may not have arrived yet.
+                    role="region"
                     aria-label=i18n.tr("location.map_label")
                     aria-describedby=move || {
                         described_by(&[
