@@ -183,6 +183,11 @@ fn deploy_size() -> Result<Value> {
     }))
 }
 
+/// Distinct per run, so idempotency keys never repeat an earlier run's.
+fn run_id() -> u128 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default()
+}
+
 pub fn run(args: &[String]) -> Result<()> {
     match args.first().map(String::as_str) {
         None => {}
@@ -207,6 +212,14 @@ pub fn run(args: &[String]) -> Result<()> {
         // Load with a crash in the middle, then a restore drill, on a stack of its own (as last built).
         Some("--load") => return write("load.json", &crate::bench_load::run()?),
         Some("--deploy") => return write("deploy.json", &deploy_size()?),
+        // Transfer sizes and submission latency only, on the stack as last built (no million tickets).
+        Some("--submit") => {
+            write("transfer.json", &transfer(&root().join("target/site"))?)?;
+            let persist = root().join("target/bench-submit");
+            let _ = std::fs::remove_dir_all(&persist);
+            let stack = Stack::start(free_port()?, &persist)?;
+            return write("submit.json", &latency(&stack.base_url, run_id())?);
+        }
         Some("--lighthouse") => return write("lighthouse.json", &crate::bench_lighthouse::run()?),
         Some(other) => return Err(format!("bench: unknown option {other}")),
     }
@@ -219,8 +232,7 @@ pub fn run(args: &[String]) -> Result<()> {
     let persist = root().join("target/bench-state");
     let _ = std::fs::remove_dir_all(&persist);
     let stack = Stack::start(free_port()?, &persist)?;
-    let run_id =
-        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_millis()).unwrap_or_default();
+    let run_id = run_id();
     let latency = latency(&stack.base_url, run_id)?;
     write("submit.json", &latency)?;
     let dispatch = crate::bench_dispatch::run(&stack.base_url, &persist, run_id)?;
