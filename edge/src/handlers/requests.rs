@@ -6,7 +6,7 @@ use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
 use crate::http::{header, json, parse_json, read_json_body};
 use crate::intake;
-use crate::store::{DispatchWrite, IdempotentHit, InsertOutcome, Store};
+use crate::store::{DispatchWrite, FirstRead, IdempotentHit, InsertOutcome, Store};
 use shared::api::{IDEMPOTENCY_KEY_HEADER, MAX_BODY_BYTES};
 use shared::dispatch::{decide, DispatchMode, IntakeDecision, StoredSuggestion, Urgency};
 use shared::ids::{sha256_hex, AccessToken, IdempotencyKey, TicketId, TrackingNo};
@@ -16,7 +16,6 @@ use shared::sla::Deadlines;
 use shared::status::{transition, Action, Status};
 use shared::ticket::EventKind;
 use shared::ticket::{private_view, public_view, SubmitResponse, Ticket, TicketEvent, TicketView};
-use std::collections::BTreeMap;
 use worker::{Request, Response, Result, RouteContext};
 
 pub async fn submit(mut req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
@@ -74,19 +73,19 @@ pub(crate) async fn create(
     let body_hash = sha256_hex(&serde_json::to_vec(input).map_err(|e| ApiError::Store(e.to_string()))?);
 
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
-    if let Some(hit) = store.find_idempotent(key).await? {
-        return replay(hit, &body_hash, key, state);
-    }
+    let now = clock::now();
+    let day = now.with_timezone(&state.city.offset()).date_naive();
+    let sequence = match store.find_or_reserve(key, day).await? {
+        FirstRead::Known(hit) => return replay(hit, &body_hash, key, state),
+        FirstRead::Sequence(sequence) => sequence,
+    };
     // A replay above is never refused: a phone retrying after a lost answer must get its ticket.
+    // (A refused flood leaves its numbers unused: the read that found the key new took them.)
     if origin.source.is_none() {
         crate::limits::check(&ctx.env, state, crate::limits::Limit::Submit).await?;
     }
 
-    let now = clock::now();
     let id = TicketId::from_random(clock::random_16().map_err(|e| ApiError::Store(e.to_string()))?);
-    let day = now.with_timezone(&state.city.offset()).date_naive();
-    let first = store.reserve_sequences(&BTreeMap::from([(day, 1)])).await?;
-    let sequence = first.get(&day).copied().ok_or_else(|| ApiError::Store("no sequence".into()))?;
     let ticket = Ticket::submitted(request, id, TrackingNo::new(day, sequence), origin.channel, now);
     let token = AccessToken::derive(&state.token_secret, &ticket.id, key);
     let event = TicketEvent::submitted(&ticket);

@@ -22,6 +22,33 @@ pub struct IdempotentHit {
     pub created_at: DateTime<Utc>,
 }
 
+/// What a submission finds first: its key's ticket (a replay), or the sequence number it may use.
+pub enum FirstRead {
+    Known(IdempotentHit),
+    Sequence(u64),
+}
+
+#[derive(Deserialize)]
+struct IdempotentRow {
+    body_hash: String,
+    id: String,
+    tracking_no: String,
+    status: String,
+    created_at: String,
+}
+
+impl IdempotentRow {
+    fn into_hit(self) -> StoreResult<IdempotentHit> {
+        Ok(IdempotentHit {
+            status: Status::parse(&self.status).ok_or_else(|| StoreError(format!("bad status {:?}", self.status)))?,
+            created_at: parse_time(&self.created_at)?,
+            body_hash: self.body_hash,
+            ticket_id: TicketId::from_stored(self.id),
+            tracking_no: TrackingNo::from_stored(self.tracking_no),
+        })
+    }
+}
+
 pub enum InsertOutcome {
     Inserted,
     /// Another request with the same key won the race; nothing was written.
@@ -229,34 +256,46 @@ impl Store {
             ])?)
     }
 
-    pub async fn find_idempotent(&self, key: &IdempotencyKey) -> StoreResult<Option<IdempotentHit>> {
-        #[derive(Deserialize)]
-        struct Row {
-            body_hash: String,
-            id: String,
-            tracking_no: String,
-            status: String,
-            created_at: String,
-        }
-        let row: Option<Row> = self
+    fn idempotent_statement(&self, key: &IdempotencyKey) -> StoreResult<D1PreparedStatement> {
+        Ok(self
             .db
             .prepare(
                 "SELECT k.body_hash, t.id, t.tracking_no, t.status, t.created_at \
                  FROM idempotency_keys k JOIN tickets t ON t.id = k.ticket_id WHERE k.key = ?1",
             )
-            .bind(&[text(key.as_str())])?
-            .first(None)
-            .await?;
-        row.map(|r| {
-            Ok(IdempotentHit {
-                status: Status::parse(&r.status).ok_or_else(|| StoreError(format!("bad status {:?}", r.status)))?,
-                created_at: parse_time(&r.created_at)?,
-                body_hash: r.body_hash,
-                ticket_id: TicketId::from_stored(r.id),
-                tracking_no: TrackingNo::from_stored(r.tracking_no),
-            })
-        })
-        .transpose()
+            .bind(&[text(key.as_str())])?)
+    }
+
+    pub async fn find_idempotent(&self, key: &IdempotencyKey) -> StoreResult<Option<IdempotentHit>> {
+        let row: Option<IdempotentRow> = self.idempotent_statement(key)?.first(None).await?;
+        row.map(IdempotentRow::into_hit).transpose()
+    }
+
+    /// A submission's first read, in one round trip: the ticket already stored under `key`, or
+    /// else the day's next tracking sequence. The number is taken only when the key is new, so
+    /// a replay leaves no gap in the day's numbers.
+    pub async fn find_or_reserve(&self, key: &IdempotencyKey, day: NaiveDate) -> StoreResult<FirstRead> {
+        let reserve = self
+            .db
+            .prepare(
+                "INSERT INTO tracking_sequences (day, last) \
+                 SELECT ?1, 1 WHERE NOT EXISTS (SELECT 1 FROM idempotency_keys WHERE key = ?2) \
+                 ON CONFLICT (day) DO UPDATE SET last = last + 1 RETURNING last",
+            )
+            .bind(&[text(&day.format("%Y-%m-%d").to_string()), text(key.as_str())])?;
+        let mut results = self.db.batch(vec![self.idempotent_statement(key)?, reserve]).await?.into_iter();
+        let (Some(found), Some(reserved)) = (results.next(), results.next()) else {
+            return Err(StoreError("batch returned fewer results than statements".into()));
+        };
+        if let Some(row) = found.results::<IdempotentRow>()?.into_iter().next() {
+            return Ok(FirstRead::Known(row.into_hit()?));
+        }
+        #[derive(Deserialize)]
+        struct Last {
+            last: u64,
+        }
+        let last = reserved.results::<Last>()?.first().map(|r| r.last);
+        last.map(FirstRead::Sequence).ok_or_else(|| StoreError("sequence returned no row".into()))
     }
 
     /// Reserve `count` consecutive numbers of each day's sequence; answers the first of each block.
