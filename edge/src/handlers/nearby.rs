@@ -5,11 +5,10 @@ use super::{respond, tracking_no};
 use crate::clock;
 use crate::config::{AppState, DB_BINDING};
 use crate::error::ApiError;
-use crate::http::{header, json, parse_json, query_param, read_json_body};
+use crate::http::{json, parse_json, query_param, read_json_body};
 use crate::intake;
 use crate::store::{FollowerHit, MeTooOutcome, NewFollower, Store};
 use serde_json::json as value;
-use shared::api::IDEMPOTENCY_KEY_HEADER;
 use shared::duplicates::cells_near;
 use shared::ids::{sha256_hex, AccessToken, IdempotencyKey, TicketId};
 use shared::nearby::{followable, suggest, MeTooInput, MeTooResponse, NearbyQuery, NearbyResponse, PoolEntry};
@@ -60,13 +59,7 @@ pub async fn me_too(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
 }
 
 async fn me_too_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> Outcome {
-    let key = match header(req, IDEMPOTENCY_KEY_HEADER) {
-        None => return Err(ApiError::MissingHeader { header: IDEMPOTENCY_KEY_HEADER }),
-        Some(raw) => IdempotencyKey::parse(&raw).ok_or(ApiError::BadHeader {
-            header: IDEMPOTENCY_KEY_HEADER,
-            message: "16 to 128 characters of A-Z a-z 0-9 - _ . :",
-        })?,
-    };
+    let key = super::requests::idempotency_key(req)?;
     let no = tracking_no(ctx)?;
     let body = read_json_body(req, ME_TOO_BODY_LIMIT).await?;
     let input: MeTooInput = parse_json(&body)?;

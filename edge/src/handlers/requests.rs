@@ -22,14 +22,19 @@ pub async fn submit(mut req: Request, ctx: RouteContext<AppState>) -> Result<Res
     respond(submit_inner(&mut req, &ctx).await)
 }
 
-async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
-    let key = match header(req, IDEMPOTENCY_KEY_HEADER) {
-        None => return Err(ApiError::MissingHeader { header: IDEMPOTENCY_KEY_HEADER }),
+/// The `Idempotency-Key` an anonymous write must carry.
+pub(crate) fn idempotency_key(req: &Request) -> std::result::Result<IdempotencyKey, ApiError> {
+    match header(req, IDEMPOTENCY_KEY_HEADER) {
+        None => Err(ApiError::MissingHeader { header: IDEMPOTENCY_KEY_HEADER }),
         Some(raw) => IdempotencyKey::parse(&raw).ok_or(ApiError::BadHeader {
             header: IDEMPOTENCY_KEY_HEADER,
             message: "16 to 128 characters of A-Z a-z 0-9 - _ . :",
-        })?,
-    };
+        }),
+    }
+}
+
+async fn submit_inner(req: &mut Request, ctx: &RouteContext<AppState>) -> std::result::Result<Response, ApiError> {
+    let key = idempotency_key(req)?;
     let body = read_json_body(req, MAX_BODY_BYTES).await?;
     let input: NewRequestInput = parse_json(&body)?;
     let (status, created) = create(ctx, &input, &key, Origin::WEB).await?;

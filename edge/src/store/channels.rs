@@ -86,7 +86,7 @@ impl Store {
                 time(now),
             ])?;
         let results = self.db.batch(vec![insert, self.audit_statement(audit)?]).await?;
-        Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::first_changed(&results) > 0)
     }
 
     /// Change a channel's settings (not its key); `false` when there is no such channel.
@@ -107,7 +107,7 @@ impl Store {
                 text(c.code.as_str()),
             ])?;
         let results = self.db.batch(vec![update, self.audit_statement(audit)?]).await?;
-        Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::first_changed(&results) > 0)
     }
 
     /// A new key for a channel; the old one stops working at once.
@@ -124,7 +124,7 @@ impl Store {
             text(code),
         ])?;
         let results = self.db.batch(vec![update, self.audit_statement(audit)?]).await?;
-        Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::first_changed(&results) > 0)
     }
 
     pub async fn channel_by_key(&self, key_hash: &str) -> StoreResult<Option<KeyedChannel>> {

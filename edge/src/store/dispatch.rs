@@ -93,7 +93,7 @@ impl Store {
             .prepare("DELETE FROM responsibility_rules WHERE id = ?1")
             .bind(&[worker::wasm_bindgen::JsValue::from_f64(id as f64)])?;
         let results = self.db.batch(vec![delete, self.audit_statement(audit)?]).await?;
-        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+        let changed = super::first_changed(&results);
         Ok(changed > 0)
     }
 }

@@ -310,7 +310,7 @@ impl Store {
                 self.audit_statement(audit)?,
             ])
             .await?;
-        let written = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+        let written = super::first_changed(&results);
         Ok(written > 0)
     }
 

@@ -35,7 +35,7 @@ pub use tickets::*;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use worker::wasm_bindgen::JsValue;
-use worker::D1Database;
+use worker::{D1Database, D1Result};
 
 pub struct Store {
     db: D1Database,
@@ -82,6 +82,16 @@ pub(crate) fn opt_real(v: Option<f64>) -> JsValue {
 
 pub(crate) fn flag(b: bool) -> JsValue {
     JsValue::from_f64(if b { 1.0 } else { 0.0 })
+}
+
+/// Rows a statement changed, as D1 reports it (no report counts as none).
+pub(crate) fn changed(result: &D1Result) -> StoreResult<usize> {
+    Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0))
+}
+
+/// Rows the first statement of a batch changed; a batch without that report counts as none.
+pub(crate) fn first_changed(results: &[D1Result]) -> usize {
+    results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0)
 }
 
 pub(crate) fn parse_time(raw: &str) -> StoreResult<DateTime<Utc>> {

@@ -271,7 +271,7 @@ impl Store {
             .bind(&[time(until), text(id), num(attempts), time(now)])?
             .run()
             .await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::changed(&result)? > 0)
     }
 
     pub async fn outbox(&self, state: Option<&str>, limit: u32) -> StoreResult<Vec<OutboxView>> {
@@ -322,7 +322,7 @@ impl Store {
             .bind(&[time(now), text(id)])?
             .run()
             .await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::changed(&result)? > 0)
     }
 
     pub async fn set_webhook(
@@ -337,6 +337,6 @@ impl Store {
             .prepare("UPDATE departments SET webhook_url = ?1, webhook_secret = ?2 WHERE code = ?3")
             .bind(&[opt_text(url), opt_text(secret), text(department)])?;
         let results = self.db.batch(vec![update, self.audit_statement(audit)?]).await?;
-        Ok(results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::first_changed(&results) > 0)
     }
 }

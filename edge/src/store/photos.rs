@@ -211,7 +211,7 @@ impl Store {
             batch.push(self.audit_statement(audit)?);
         }
         let results = self.db.batch(batch).await?;
-        if results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0 {
+        if super::first_changed(&results) > 0 {
             return Ok(PhotoInsert::Inserted);
         }
         Ok(match self.photo_by_hash(p.ticket, p.sha256).await? {
@@ -300,7 +300,7 @@ impl Store {
                 .bind(&[text(id.as_str())])?,
         };
         let results = self.db.batch(vec![update, self.audit_statement(audit)?]).await?;
-        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0) > 0;
+        let changed = super::first_changed(&results) > 0;
         Ok(changed)
     }
 }

@@ -404,7 +404,7 @@ impl Store {
             .prepare("UPDATE api_tokens SET revoked_at = ?1 WHERE id = ?2 AND staff_id = ?3 AND revoked_at IS NULL")
             .bind(&[time(&audit.at), text(id), text(staff_id)])?;
         let results = self.db.batch(vec![revoke, self.audit_statement(audit)?]).await?;
-        let changed = results.first().and_then(|r| r.meta().ok().flatten()).and_then(|m| m.changes).unwrap_or(0);
+        let changed = super::first_changed(&results);
         Ok(changed > 0)
     }
 

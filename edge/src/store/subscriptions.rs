@@ -126,7 +126,7 @@ impl Store {
                 .bind(&[text(ticket_id), opt_text(p256dh), opt_text(auth), text(s.lang().as_str()), text(&existing)])?
                 .run()
                 .await?;
-            let changed = result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0;
+            let changed = super::changed(&result)? > 0;
             return Ok(if changed {
                 SubscribeOutcome::Existing { id: existing, reactivated: !active }
             } else {
@@ -156,7 +156,7 @@ impl Store {
             ])?
             .run()
             .await?;
-        if result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0 {
+        if super::changed(&result)? > 0 {
             return Ok(SubscribeOutcome::Created(id.to_owned()));
         }
         // A concurrent call with the same endpoint or address won the insert.
@@ -276,7 +276,7 @@ impl Store {
             .bind(&[time(until), text(id), num(attempts), text(payload), time(now)])?
             .run()
             .await?;
-        Ok(result.meta()?.and_then(|m| m.changes).unwrap_or(0) > 0)
+        Ok(super::changed(&result)? > 0)
     }
 
     /// One attempt, as `Store::record_attempt` records the departments' outbox: `None` delivered,
