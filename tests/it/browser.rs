@@ -166,6 +166,19 @@ impl Browser {
         panic!("timed out waiting for {what}");
     }
 
+    /// On the form, keyboard only: search the category picker and take its first answer.
+    pub async fn pick_first_category(&self, search: &str) {
+        self.tab_to("category-search").await;
+        self.keys(search).await;
+        self.wait_until(
+            "category results",
+            "return document.querySelectorAll('#category-listbox [role=option]').length > 0",
+        )
+        .await;
+        self.press(fantoccini::key::Key::Down).await;
+        self.press(fantoccini::key::Key::Enter).await;
+    }
+
     /// Wait until the element with this id has focus: pages move focus after their render
     /// (in an animation frame), a moment after the content a test waited for appears.
     pub async fn wait_for_focus(&self, id: &str) {

@@ -26,11 +26,7 @@ async fn existing_request(title: &str) -> String {
 
 /// Choose 违章建筑 with the category search, keyboard only.
 async fn pick_category(b: &Browser) {
-    b.tab_to("category-search").await;
-    b.keys("违章建筑").await;
-    b.wait_until("results", "return document.querySelectorAll('#category-listbox [role=option]').length > 0").await;
-    b.press(Key::Down).await;
-    b.press(Key::Enter).await;
+    b.pick_first_category("违章建筑").await;
     b.wait_until("the chosen category", "return document.body.innerText.includes('违章建筑')").await;
 }
 

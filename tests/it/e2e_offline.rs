@@ -20,11 +20,7 @@ async fn a_request_made_offline_is_kept_and_sent_once_when_the_network_is_back()
     )
     .await;
 
-    b.tab_to("category-search").await;
-    b.keys("违章建筑").await;
-    b.wait_until("results", "return document.querySelectorAll('#category-listbox [role=option]').length > 0").await;
-    b.press(Key::Down).await;
-    b.press(Key::Enter).await;
+    b.pick_first_category("违章建筑").await;
     b.eval("document.getElementById('title').focus(); return true").await;
     b.keys(&title).await;
     b.tab_to("description").await;

@@ -29,12 +29,7 @@ async fn a_camera_photo_is_made_small_stripped_uploaded_and_shown() {
     let b = Browser::phone().await;
     b.open("/").await;
     b.wait_for_id("title").await;
-    b.tab_to("category-search").await;
-    b.keys("噪音").await;
-    b.wait_until("noise results", "return document.querySelectorAll('#category-listbox [role=option]').length > 0")
-        .await;
-    b.press(Key::Down).await;
-    b.press(Key::Enter).await;
+    b.pick_first_category("噪音").await;
     b.tab_to("title").await;
     b.keys("工地夜间施工").await;
     b.tab_to("description").await;
