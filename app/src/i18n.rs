@@ -107,17 +107,21 @@ impl Lang {
         }
     }
 
+    /// Every lookup comes here: the file list is only made (and parsed) the first time.
     fn table(self) -> &'static [(&'static str, &'static str)] {
         let slot = self.slot();
+        if let Some(table) = slot.get() {
+            return table;
+        }
         match self.embedded() {
             Some(files) => slot.get_or_init(|| parse_all(&files)),
-            None => slot.get().map_or(&[], Vec::as_slice),
+            None => &[],
         }
     }
 
     /// Whether this language's texts are at hand (compiled in, or fetched already).
     pub fn is_loaded(self) -> bool {
-        self.slot().get().is_some() || self.embedded().is_some()
+        !self.table().is_empty()
     }
 
     /// Take the fetched files of this language, in [`Lang::addresses`] order. They live for the
