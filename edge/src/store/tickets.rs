@@ -28,6 +28,12 @@ pub enum FirstRead {
     Sequence(u64),
 }
 
+/// A day's sequence after an upsert (`RETURNING last`).
+#[derive(Deserialize)]
+struct Last {
+    last: u64,
+}
+
 #[derive(Deserialize)]
 struct IdempotentRow {
     body_hash: String,
@@ -290,10 +296,6 @@ impl Store {
         if let Some(row) = found.results::<IdempotentRow>()?.into_iter().next() {
             return Ok(FirstRead::Known(row.into_hit()?));
         }
-        #[derive(Deserialize)]
-        struct Last {
-            last: u64,
-        }
         let last = reserved.results::<Last>()?.first().map(|r| r.last);
         last.map(FirstRead::Sequence).ok_or_else(|| StoreError("sequence returned no row".into()))
     }
@@ -314,10 +316,6 @@ impl Store {
             .collect::<StoreResult<Vec<_>>>()?;
         if statements.is_empty() {
             return Ok(BTreeMap::new());
-        }
-        #[derive(Deserialize)]
-        struct Last {
-            last: u64,
         }
         let results = self.db.batch(statements).await?;
         days.iter()
