@@ -79,11 +79,24 @@ const COLUMNS: &str = "family, district, channel, day, created, accepted, respon
                        resolution_on_time, resolution_late, closed";
 
 impl Store {
+    /// What is kept and its recount, read in one batch (one transaction): read apart, a request
+    /// stored between the two reads showed up as a difference that was not there.
+    async fn kept_and_recounted<T: serde::de::DeserializeOwned>(
+        &self,
+        kept: &str,
+        recount: &str,
+    ) -> StoreResult<(Vec<T>, Vec<T>)> {
+        let mut results = self.db.batch(vec![self.db.prepare(kept), self.db.prepare(recount)]).await?.into_iter();
+        let (Some(kept), Some(recounted)) = (results.next(), results.next()) else {
+            return Err(super::StoreError("batch returned fewer results than statements".into()));
+        };
+        Ok((kept.results::<T>()?, recounted.results::<T>()?))
+    }
+
     /// The rows of the rollup that differ from a recount (both sides, all-zero rows ignored).
     pub async fn rollup_mismatches(&self) -> StoreResult<(usize, Vec<DailyCount>, Vec<DailyCount>)> {
-        let kept =
-            self.db.prepare(format!("SELECT {COLUMNS} FROM daily_counts")).all().await?.results::<DailyCount>()?;
-        let recounted = self.db.prepare(RECOUNT).all().await?.results::<DailyCount>()?;
+        let (kept, recounted) =
+            self.kept_and_recounted::<DailyCount>(&format!("SELECT {COLUMNS} FROM daily_counts"), RECOUNT).await?;
         let kept: std::collections::HashSet<DailyCount> = kept.into_iter().filter(|r| !r.is_empty()).collect();
         let recounted: std::collections::HashSet<DailyCount> = recounted.into_iter().collect();
         let only_kept = kept.difference(&recounted).cloned().collect();
@@ -93,15 +106,12 @@ impl Store {
 
     /// The durations histogram's rows that differ from a recount (both sides, zero rows ignored).
     pub async fn duration_mismatches(&self) -> StoreResult<(Vec<DurationCount>, Vec<DurationCount>)> {
-        let kept = self
-            .db
-            .prepare(
+        let (kept, recounted) = self
+            .kept_and_recounted::<DurationCount>(
                 "SELECT family, district, channel, kind, week, bucket, count FROM duration_counts WHERE count <> 0",
+                RECOUNT_DURATIONS,
             )
-            .all()
-            .await?
-            .results::<DurationCount>()?;
-        let recounted = self.db.prepare(RECOUNT_DURATIONS).all().await?.results::<DurationCount>()?;
+            .await?;
         let kept: std::collections::HashSet<DurationCount> = kept.into_iter().collect();
         let recounted: std::collections::HashSet<DurationCount> = recounted.into_iter().collect();
         Ok((kept.difference(&recounted).cloned().collect(), recounted.difference(&kept).cloned().collect()))
