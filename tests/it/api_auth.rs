@@ -53,11 +53,15 @@ async fn a_wrong_password_and_an_unknown_user_look_the_same() {
 async fn five_failures_lock_the_name_out_for_a_while() {
     let (_, username) = fresh_handler().await;
     let app = spawn_app();
-    for _ in 0..5 {
-        assert_eq!(app.login_raw(&username, "not the password").await.status().as_u16(), 401);
+    for attempt in 1..=5 {
+        let (status, body) = status_json_or_null(app.login_raw(&username, "not the password").await).await;
+        assert_eq!(status, 401, "wrong password {attempt}: {body}");
     }
     let response = app.login_raw(&username, STRONG).await;
-    assert_eq!(response.status().as_u16(), 429, "even the right password waits");
+    let status = response.status().as_u16();
+    if status != 429 {
+        panic!("even the right password waits: {status} {}", response.text().await.unwrap_or_default());
+    }
     let wait: u64 = response.headers()["retry-after"].to_str().unwrap().parse().unwrap();
     assert!(wait > 0);
     let body: serde_json::Value = response.json().await.unwrap();

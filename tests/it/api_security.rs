@@ -3,19 +3,10 @@
 //! documentation addresses (RFC 5737) that wrangler passes on as `CF-Connecting-IP`, as
 //! Cloudflare's edge does in production.
 
-use crate::helpers::{spawn_app, unique_key, valid_body};
+use crate::helpers::{fresh_address, spawn_app, unique_key, valid_body};
 use reqwest::header::HeaderMap;
-use std::sync::atomic::{AtomicU32, Ordering};
 
 /// A documentation address no other test (or earlier run this minute) uses.
-fn fresh_address() -> String {
-    static NEXT: AtomicU32 = AtomicU32::new(0);
-    let n = NEXT.fetch_add(1, Ordering::Relaxed);
-    let salt = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_millis() as u32;
-    let x = salt.wrapping_mul(2_654_435_761).wrapping_add(n);
-    format!("198.{}.{}.{}", 18 + (x >> 24) % 2, (x >> 16) & 0xff, (x & 0xff).max(1))
-}
-
 fn header<'a>(headers: &'a HeaderMap, name: &str) -> &'a str {
     headers.get(name).and_then(|v| v.to_str().ok()).unwrap_or_else(|| panic!("no {name} header"))
 }

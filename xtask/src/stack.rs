@@ -92,6 +92,18 @@ impl Stack {
         Err(format!("the stack did not answer within {limit:?}; see {}", self.log.display()))
     }
 
+    /// The log's server errors and 5xx answers (the last `limit`), for a failed run's report:
+    /// CI shows the report, not the log file.
+    pub fn trouble(&self, limit: usize) -> String {
+        let log = std::fs::read_to_string(&self.log).unwrap_or_default();
+        let lines: Vec<&str> = log.lines().filter(|l| is_trouble(l)).collect();
+        let shown = &lines[lines.len().saturating_sub(limit)..];
+        if shown.is_empty() {
+            return "workerd logged no errors and no 5xx answers\n".to_owned();
+        }
+        format!("workerd's errors and 5xx answers ({} of {}):\n{}\n", shown.len(), lines.len(), shown.join("\n"))
+    }
+
     /// A crash, not a shutdown: SIGKILL to wrangler and workerd at once (the load bench).
     pub fn kill_hard(&mut self) {
         let group = format!("-{}", self.child.id());
@@ -208,4 +220,31 @@ fn generated_password() -> Result<String> {
     File::open("/dev/urandom").and_then(|mut f| f.read_exact(&mut bytes)).map_err(|e| e.to_string())?;
     const ALPHABET: &[u8] = b"abcdefghjkmnpqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
     Ok(bytes.iter().map(|b| char::from(ALPHABET[usize::from(*b) % ALPHABET.len()])).collect())
+}
+
+/// A line of wrangler's log worth showing: an error (other than the client hanging up) or a
+/// request answered 5xx (`[wrangler:info] GET /path 503 Service Unavailable (3ms)`).
+fn is_trouble(line: &str) -> bool {
+    if line.contains("Broken pipe") {
+        return false;
+    }
+    let status_5xx = line
+        .strip_prefix("[wrangler:info] ")
+        .and_then(|rest| rest.split(' ').nth(2))
+        .is_some_and(|code| code.len() == 3 && code.starts_with('5'));
+    status_5xx || line.contains("ERROR") || line.contains("panicked") || line.contains("Uncaught")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_trouble;
+
+    #[test]
+    fn server_errors_and_5xx_answers_are_trouble() {
+        assert!(is_trouble("[wrangler:info] POST /api/v1/auth/login 503 Service Unavailable (3ms)"));
+        assert!(is_trouble("✘ [ERROR] Uncaught RuntimeError: unreachable"));
+        assert!(!is_trouble("[wrangler:info] POST /api/v1/auth/login 401 Unauthorized (3ms)"));
+        assert!(!is_trouble("[wrangler:info] GET /api/v1/tickets/500 404 Not Found (3ms)"));
+        assert!(!is_trouble("✘ [ERROR] kj/async-io-unix.c++:186: disconnected: Broken pipe"));
+    }
 }

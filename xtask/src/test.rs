@@ -115,5 +115,5 @@ pub fn run(args: &[String]) -> Result<()> {
             .env("HUIYIN_TEST_PERSIST", &persist)
             .env("HUIYIN_MAIL_SINK", &mail_sink),
     )
-    .map_err(|e| format!("{e}\nworkerd log: {}", stack.log.display()))
+    .map_err(|e| format!("{e}\n{}workerd log: {}", stack.trouble(40), stack.log.display()))
 }
