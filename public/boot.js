@@ -46,7 +46,24 @@ globalThis.huiyinMapNear = (element) =>
 
 // The wasm (most of the page) is requested now, alongside its JavaScript glue, not after it.
 const wasm = fetch(`/pkg/${name}_bg.wasm`);
+
+// A request's page written by the Worker shows its times in the city's zone; the reader's
+// own zone and format, as the app will show them, before the wasm arrives.
+for (const time of document.querySelectorAll('.shell time[datetime]')) {
+  const lang = time.closest('[lang]')?.lang;
+  time.textContent = new Date(time.dateTime).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
+}
+
 const { default: init } = await import(`/pkg/${name}.js`);
+// Where the shell shows this page, it is painted before the app replaces it (on a fast
+// connection the app could otherwise start before the first paint, and the page would wait
+// for the wasm to show anything); a tab in the background does not wait for its frame.
+if (document.documentElement.dataset.shell) {
+  await new Promise((painted) => {
+    requestAnimationFrame(() => setTimeout(painted));
+    setTimeout(painted, 100);
+  });
+}
 init({ module_or_path: wasm });
 
 // The service worker keeps submissions made offline and sends them once the network is back

@@ -9,5 +9,8 @@ try {
   // Storage refused (private mode, say): the default language.
 }
 if (chosen === 'zh-Hant' || chosen === 'en') root.lang = chosen;
-const page = { '/': 'submit', '/open/dashboard': 'dashboard' }[location.pathname];
+// A request's page (`/track/{no}`) is in the shell when the Worker wrote it there.
+const page = location.pathname.startsWith('/track/')
+  ? 'track'
+  : { '/': 'submit', '/open/dashboard': 'dashboard' }[location.pathname];
 if (page) root.dataset.shell = page;

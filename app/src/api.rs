@@ -131,6 +131,16 @@ mod client {
         wire.into_view().ok_or(ApiError::Unexpected { status: 200 })
     }
 
+    /// The public view the Worker wrote into the tracking page (`shared::track_shell`), taken
+    /// once: the page's first paint needs no request.
+    #[cfg(feature = "track")]
+    pub fn embedded_ticket() -> Option<TicketView> {
+        let element = web_sys::window()?.document()?.get_element_by_id(shared::track_shell::DATA_ID)?;
+        let json = element.text_content()?;
+        element.remove();
+        serde_json::from_str::<WireTicket>(&json).ok()?.into_view()
+    }
+
     /// A POST through the reporter's private link, `/api/v1/requests/{no}/{action}`: the
     /// follow-ups (`reopen` with `{reason}`, `info` with `{text}`) and the rating. The token goes
     /// the way the private view is read. One routine for all, so its async state machine exists

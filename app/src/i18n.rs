@@ -153,14 +153,8 @@ impl Lang {
 /// `key = value` lines of several files as one; `#` starts a comment line; the last definition
 /// of a key, in file order, wins.
 pub fn parse_all(sources: &[&'static str]) -> Vec<(&'static str, &'static str)> {
-    let mut entries: Vec<(&'static str, &'static str)> = sources
-        .iter()
-        .flat_map(|source| source.lines())
-        .map(str::trim)
-        .filter(|l| !l.is_empty() && !l.starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim(), v.trim()))
-        .collect();
+    let mut entries: Vec<(&'static str, &'static str)> =
+        sources.iter().flat_map(|source| shared::translations::entries(source)).collect();
     entries.sort_by(|a, b| a.0.cmp(b.0));
     entries.dedup_by(|later, earlier| {
         if later.0 == earlier.0 {

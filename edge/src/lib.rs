@@ -1,4 +1,5 @@
-//! Huiyin's Worker: the HTTP API under `/api/`. Handlers are thin: parse → `shared` → store.
+//! Huiyin's Worker: the HTTP API under `/api/`, Open311 and the tracking page. Handlers are thin:
+//! parse → `shared` → store.
 #![cfg(target_arch = "wasm32")]
 
 mod auth;
@@ -30,11 +31,17 @@ fn start() {
 
 #[event(fetch)]
 async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
+    // The tracking page sets a page's headers itself; everything else here is an API answer.
+    let page = req.path().starts_with("/track/");
     let response = match prepare(&req, &env).await {
         Ok(state) => routes::router(state).run(req, env).await,
         Err(e) => Ok(e.into_response()),
     };
-    response.map(http::with_api_headers)
+    if page {
+        response
+    } else {
+        response.map(http::with_api_headers)
+    }
 }
 
 /// Cron triggers (wrangler.toml `[triggers] crons`); `wrangler dev` fires one on

@@ -4,8 +4,8 @@
 use crate::config::AppState;
 use crate::handlers::{
     account, admin, analytics, areas, auth, casework, catalogue, channels, clocks, coordinators, dispatch, disputes,
-    evaluation, follow_up, forecasts, import, jobs, notifications, observers, open_data, requests, rules, supervision,
-    system, tickets, triage, workbench,
+    evaluation, follow_up, forecasts, import, jobs, notifications, observers, open_data, pages, requests, rules,
+    supervision, system, tickets, triage, workbench,
 };
 use worker::Router;
 
@@ -22,6 +22,7 @@ pub fn router(state: AppState) -> Router<'static, AppState> {
         .put_async("/api/v1/admin/channels/:code", channels::update_channel)
         .post_async("/api/v1/admin/channels/:code/key", channels::rotate_key)
         .get_async("/api/v1/requests/:tracking_no", requests::show)
+        .get_async("/track/:tracking_no", pages::track)
         .post_async("/api/v1/requests/:tracking_no/me-too", crate::handlers::nearby::me_too)
         .get_async("/api/v1/nearby", crate::handlers::nearby::nearby)
         .get_async("/api/v1/areas", areas::list)

@@ -328,6 +328,8 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/open/heatmap", Public),
     route(Get, "/api/v1/open/seasonal-outlook", Public),
     route(Get, "/api/v1/open/hot-issues", Public),
+    // The tracking page, written with the request's public view in it (the other pages are static files).
+    route(Get, "/track/:tracking_no", Public),
     route(Get, "/open311/v2/discovery.json", Public),
     route(Get, "/open311/v2/discovery.xml", Public),
     route(Get, "/open311/v2/services.json", Public),

@@ -52,6 +52,8 @@ pub mod status;
 pub mod subscription;
 pub mod text;
 pub mod ticket;
+pub mod track_shell;
+pub mod translations;
 pub mod webhook;
 pub mod webpush;
 pub mod whistle;

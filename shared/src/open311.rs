@@ -564,7 +564,7 @@ impl Xml {
 
     pub fn leaf(&mut self, tag: &str, value: &str) -> &mut Self {
         self.open(tag);
-        escape_into(&mut self.out, value);
+        crate::text::escape_markup(&mut self.out, value);
         self.close(tag)
     }
 
@@ -578,22 +578,6 @@ impl Xml {
 
     pub fn finish(self) -> String {
         self.out
-    }
-}
-
-/// Escape the five special characters; drop control characters XML 1.0 cannot carry at all.
-pub fn escape_into(out: &mut String, text: &str) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if u32::from(c) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
-        }
     }
 }
 
@@ -775,7 +759,7 @@ mod tests {
     #[test]
     fn open311_xml_escapes_the_five_and_drops_controls() {
         let mut out = String::new();
-        escape_into(&mut out, "a&b<c>d\"e'f\u{1}g\n");
+        crate::text::escape_markup(&mut out, "a&b<c>d\"e'f\u{1}g\n");
         assert_eq!(out, "a&amp;b&lt;c&gt;d&quot;e&apos;fg\n");
     }
 

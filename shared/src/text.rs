@@ -11,6 +11,23 @@ pub fn clean(input: &str) -> String {
     kept.trim().to_owned()
 }
 
+/// Escape the five special characters for XML or HTML text and quoted attributes; drop the
+/// control characters XML 1.0 cannot carry at all.
+pub fn escape_markup(out: &mut String, text: &str) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if u32::from(c) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+}
+
 /// Check a required text field's length; record the problem under `field`.
 pub fn bounded(errors: &mut FieldErrors, field: &str, value: Option<&str>, min: usize, max: usize) -> Option<String> {
     let Some(raw) = value else {

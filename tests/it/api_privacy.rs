@@ -152,6 +152,8 @@ async fn no_public_answer_holds_a_reporters_personal_data() {
     }
     for (no, _) in &filed {
         paths.push(format!("/open311/v2/requests/{no}.json"));
+        // The tracking page, which the Worker writes with the request in it.
+        paths.push(format!("/track/{no}"));
     }
 
     let mut leaks = Vec::new();

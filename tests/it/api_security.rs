@@ -44,10 +44,26 @@ async fn every_api_answer_carries_the_security_headers() {
 #[tokio::test]
 async fn every_page_and_static_file_carries_a_csp_without_inline_script() {
     let app = spawn_app();
+    let (no, _) = app.create(&valid_body()).await;
+    // The static files' headers come from public/_headers; the Worker writes a request's page
+    // with its own copy of them, which must not drift.
+    let index = app.get("/").await;
+    let page_headers = [
+        "content-security-policy",
+        "strict-transport-security",
+        "x-content-type-options",
+        "x-frame-options",
+        "referrer-policy",
+        "permissions-policy",
+        "cross-origin-opener-policy",
+    ]
+    .map(|name| (name, header(index.headers(), name).to_owned()));
+    let written = format!("/track/{no}");
     for path in [
         "/",
         "/track",
         "/track/20990101-0001",
+        &written,
         "/listed",
         "/open/dashboard",
         "/staff/login",
@@ -58,6 +74,9 @@ async fn every_page_and_static_file_carries_a_csp_without_inline_script() {
         assert_eq!(response.status().as_u16(), 200, "{path}");
         let headers = response.headers();
         assert_common(headers, path);
+        for (name, value) in &page_headers {
+            assert_eq!(header(headers, name), value, "{path}: {name}");
+        }
         let csp = header(headers, "content-security-policy");
         let script = csp.split(';').map(str::trim).find(|d| d.starts_with("script-src")).expect("a script-src");
         assert_eq!(script, "script-src 'self' 'wasm-unsafe-eval'", "{path}");

@@ -84,3 +84,48 @@ async fn numbers_are_forgiving_in_form_and_strict_in_digits() {
     let (status, _) = status_json(app.get_request("19990101-0000010", None).await).await;
     assert_eq!(status, 404);
 }
+
+/// The text of `<script type="application/json" id="ticket-data">` in a page.
+fn embedded_view(page: &str) -> Option<serde_json::Value> {
+    let start = page.find(r#"<script type="application/json" id="ticket-data">"#)?;
+    let json = &page[start..];
+    let json = &json[json.find('>')? + 1..json.find("</script>")?];
+    serde_json::from_str(json).ok()
+}
+
+#[tokio::test]
+async fn the_tracking_page_is_written_with_the_public_view_and_nothing_private() {
+    let app = spawn_app();
+    let mut body = valid_body();
+    body["title"] = "路灯不亮 <script>alert(1)</script>".into();
+    body["description"] =
+        "南门的路灯坏了两周 </script><b>很黑</b>。有事请打 13912345678 或写信 wang.xm@example.cn".into();
+    let (no, token) = app.create(&body).await;
+
+    let response = app.get(&format!("/track/{no}")).await;
+    assert_eq!(response.status().as_u16(), 200);
+    assert!(response.headers()["content-type"].to_str().unwrap().starts_with("text/html"));
+    assert_eq!(response.headers()["cache-control"], "no-cache", "progress changes: never from a cache");
+    let page = response.text().await.unwrap();
+    for secret in PERSONAL.iter().chain([&token.as_str()]) {
+        assert!(!page.contains(secret), "the page shows {secret}");
+    }
+    // Written in each language, the citizen's text escaped; nothing of it runs.
+    assert_eq!(page.matches(r#"data-shell-page="track""#).count(), 3);
+    assert_eq!(page.matches("路灯不亮 &lt;script&gt;alert(1)&lt;/script&gt;").count(), 3);
+    assert!(page.contains("南门的路灯坏了两周 &lt;/script&gt;&lt;b&gt;很黑&lt;/b&gt;"));
+    assert!(!page.contains("<script>alert") && !page.contains("<b>很黑"));
+    assert!(page.contains(r#"<strong class="status status--"#));
+    // The app starts from exactly what the public API answers.
+    let (_, api) = status_json(app.get_request(&no, None).await).await;
+    assert_eq!(embedded_view(&page), Some(api));
+
+    // A number that is not there, or not a number: the plain page, the app says what is wrong.
+    for path in ["/track/20990101-0000016", "/track/not-a-number"] {
+        let response = app.get(path).await;
+        assert_eq!(response.status().as_u16(), 200, "{path}");
+        let page = response.text().await.unwrap();
+        assert!(page.contains(r#"<div class="shell""#) && !page.contains("data-shell-page=\"track\""), "{path}");
+        assert_eq!(embedded_view(&page), None, "{path}");
+    }
+}

@@ -155,3 +155,35 @@ async fn the_page_arrives_with_its_heading_and_the_app_takes_its_place() {
     assert_eq!(b.eval("return document.querySelectorAll('p.lead').length").await, 1);
     b.close().await;
 }
+
+#[tokio::test]
+async fn a_requests_page_shows_the_request_at_first_paint_and_the_app_moves_nothing() {
+    let app = spawn_app();
+    let (no, _) = app.create(&valid_body()).await;
+    let b = Browser::phone().await;
+    b.open(&format!("/track/{no}")).await;
+    b.wait_for_id("status").await;
+    assert_eq!(b.eval("return document.querySelectorAll('.shell, #ticket-data').length").await, 0);
+    assert_eq!(b.eval("return document.querySelectorAll('h1.ticket-title').length").await, 1);
+    // The app started from the page's own copy of the view: no request for it.
+    let asked = "return performance.getEntriesByType('resource').some(e => e.name.includes('/api/v1/requests/'))";
+    assert_eq!(b.eval(asked).await, false);
+    // The largest text (the description) was painted with the first paint, from the HTML, and
+    // the app drawing the same page in its place shifted nothing.
+    b.eval(
+        "for (const type of ['largest-contentful-paint', 'layout-shift']) {
+           new PerformanceObserver((list) => { window['seen-' + type] = list.getEntries(); })
+             .observe({ type, buffered: true });
+         }
+         return true",
+    )
+    .await;
+    b.wait_until("the paint entries", "return !!window['seen-largest-contentful-paint']").await;
+    let first_paint = b.eval("return performance.getEntriesByName('first-contentful-paint')[0].startTime").await;
+    let largest = b.eval("return window['seen-largest-contentful-paint'].at(-1).startTime").await;
+    assert_eq!(largest, first_paint, "the largest paint came with the first");
+    let shifted = b.eval("return (window['seen-layout-shift'] || []).reduce((sum, e) => sum + e.value, 0)").await;
+    assert_eq!(shifted.as_f64(), Some(0.0), "layout shift");
+    b.screenshot("06b-track-written").await;
+    b.close().await;
+}

@@ -2,12 +2,12 @@
 //! and the dashboard), their heading and lead, in each language, made from the translation
 //! files at build time. On a slow phone they show at once instead of a blank screen while the
 //! wasm downloads; `public/shell.js` picks the page and language before the first paint, and
-//! the app removes the shell when it has drawn the same things in its place.
+//! the app removes the shell when it has drawn the same things in its place. Each language's
+//! `<main>` also holds a marker where the Worker writes a request's page (`/track/{no}`).
 
 use crate::{root, Result};
+use shared::track_shell::{self, escape, LANGS};
 use std::collections::HashMap;
-
-const LANGS: [&str; 3] = ["zh-Hans", "zh-Hant", "en"];
 
 /// (page as `shell.js` names it, translation file under `app/locales/` without the language,
 /// heading key, lead key)
@@ -19,17 +19,7 @@ const PAGES: [(&str, &str, &str, &str); 2] = [
 fn texts(stem: &str, lang: &str) -> Result<HashMap<String, String>> {
     let path = root().join(format!("app/locales/{stem}{lang}.txt"));
     let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-    Ok(text
-        .lines()
-        .map(str::trim)
-        .filter(|l| !l.starts_with('#'))
-        .filter_map(|l| l.split_once('='))
-        .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned()))
-        .collect())
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+    Ok(shared::translations::entries(&text).map(|(k, v)| (k.to_owned(), v.to_owned())).collect())
 }
 
 /// The shell's markup: the same elements and classes as the app's header and page top, so the
@@ -66,7 +56,9 @@ pub fn html() -> Result<String> {
                 get(lead)?
             );
         }
-        out += "</main>\n</div>\n";
+        // The Worker writes a request's page here when it serves `/track/{no}` (shared::track_shell).
+        out += &track_shell::marker(lang);
+        out += "\n</main>\n</div>\n";
     }
     out += "</div>";
     Ok(out)
@@ -79,7 +71,9 @@ pub fn index() -> Result<String> {
     if !template.contains("<!-- shell -->") {
         return Err(format!("{}: no <!-- shell --> line", path.display()));
     }
-    Ok(template.replace("<!-- shell -->", &html()?))
+    let page = template.replace("<!-- shell -->", &html()?);
+    // And the request's view, for the app to start from.
+    Ok(page.replacen("</body>", &format!("{}\n</body>", track_shell::DATA_MARKER), 1))
 }
 
 #[cfg(test)]
@@ -96,5 +90,9 @@ mod tests {
         }
         assert_eq!(html.matches("data-shell-page=\"dashboard\"").count(), 3);
         assert!(!html.contains(" id="), "the app's elements carry the ids");
+        for lang in LANGS {
+            assert_eq!(html.matches(&track_shell::marker(lang)).count(), 1, "{lang}");
+        }
+        assert!(html.contains(&format!("{}\n</body>", track_shell::DATA_MARKER)));
     }
 }

@@ -23,6 +23,7 @@ pub mod open311;
 pub mod open311_post;
 pub mod open_data;
 pub mod openapi;
+pub mod pages;
 pub mod photos;
 pub mod requests;
 pub mod rules;

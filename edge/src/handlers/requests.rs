@@ -220,7 +220,18 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
     let no = super::tracking_no(ctx)?;
     let token = presented_token(req)?;
     let store = Store::new(ctx.env.d1(DB_BINDING)?);
-    let (ticket, token_hash, events) = store.find_by_tracking_no(&no).await?.ok_or(ApiError::NotFound)?;
+    Ok(json(200, &load_view(&store, ctx, &no, token).await?)?)
+}
+
+/// The request as the bearer of `token` may see it: the reporter's private view, a follower's
+/// or anyone's public view (also written into the tracking page's HTML).
+pub(crate) async fn load_view(
+    store: &Store,
+    ctx: &RouteContext<AppState>,
+    no: &TrackingNo,
+    token: Option<AccessToken>,
+) -> std::result::Result<TicketView, ApiError> {
+    let (ticket, token_hash, events) = store.find_by_tracking_no(no).await?.ok_or(ApiError::NotFound)?;
     let catalogue = ctx.data.catalogue;
     let reporter = token.as_ref().is_some_and(|t| token_hash.as_deref() == Some(t.hash().as_str()));
     // Another token may be a follower's ("me too"): they see the public view, marked as followed.
@@ -229,7 +240,7 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
     let mut view = match token {
         None => TicketView::Public(public_view(&ticket, &events, catalogue)),
         Some(_) if reporter => {
-            let intake = intake::load(&store, &ctx.env).await?;
+            let intake = intake::load(store, &ctx.env).await?;
             TicketView::Private(private_view(&ticket, &events, catalogue, &intake.clocks.follow_up))
         }
         Some(_) if following => TicketView::Public(public_view(&ticket, &events, catalogue)),
@@ -241,7 +252,7 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
     };
     public.me_too_count = me_too_count;
     public.following = following;
-    shared::ticket::with_photos(public, super::photos::visible_of(&store, &ticket.id).await?);
+    shared::ticket::with_photos(public, super::photos::visible_of(store, &ticket.id).await?);
     // A merged duplicate's reporter follows the master's progress.
     let master_no = events.iter().rev().find_map(|e| match &e.kind {
         EventKind::Merged { master } if ticket.status == Status::Merged => TrackingNo::parse(master),
@@ -257,5 +268,5 @@ async fn show_inner(req: &Request, ctx: &RouteContext<AppState>) -> std::result:
             }
         }
     }
-    Ok(json(200, &view)?)
+    Ok(view)
 }

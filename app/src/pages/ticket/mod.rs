@@ -48,19 +48,36 @@ pub fn TicketPage() -> impl IntoView {
     let params = use_params_map();
     let location = use_location();
     let no = move || params.with(|p| p.get("no")).and_then(|n| TrackingNo::parse(&n));
-    let ticket = LocalResource::new(move || {
-        let no = no();
-        let token = links::token_from_hash(&location.hash.get());
-        async move {
-            match no {
+    // The Worker wrote the public view into the page: drawn at once, and for anyone without the
+    // private link that is all there is to ask. The reporter's view replaces it when it comes.
+    let seeded = api::embedded_ticket().filter(|v| Some(&v.public_part().tracking_no) == untrack(no).as_ref());
+    let private_link = links::token_from_hash(&location.hash.get_untracked()).is_some();
+    let mut skip_first = seeded.is_some() && !private_link;
+    let ticket: RwSignal<Option<Result<Option<TicketView>, ApiError>>> = RwSignal::new(seeded.map(|v| Ok(Some(v))));
+    // Only the latest load may answer (a quick second navigation must not be overwritten).
+    let latest = StoredValue::new(0u32);
+    let load = move |no: Option<TrackingNo>, token: Option<AccessToken>| {
+        latest.update_value(|n| *n += 1);
+        let this = latest.get_value();
+        leptos::task::spawn_local(async move {
+            let answer = match no {
                 Some(no) => api::ticket(&no, token.as_ref()).await.map(Some),
                 None => Ok(None),
+            };
+            if latest.get_value() == this {
+                ticket.set(Some(answer));
             }
+        });
+    };
+    Effect::new(move |_| {
+        let (no, token) = (no(), links::token_from_hash(&location.hash.get()));
+        if !std::mem::take(&mut skip_first) {
+            load(no, token);
         }
     });
     let reload = Reload {
         done: RwSignal::new(None),
-        run: Callback::new(move |_| ticket.refetch()),
+        run: Callback::new(move |_| load(untrack(no), links::token_from_hash(&location.hash.get_untracked()))),
         rated: RwSignal::new(None),
         fresh: RwSignal::new(false),
     };
@@ -84,7 +101,7 @@ pub fn TicketPage() -> impl IntoView {
                     <Problem message=i18n.tr("track.invalid") href="/track".to_owned() link=i18n.tr("ticket.search_again")/>
                 }
                 .into_any(),
-                Some(Err(error)) => view! { <TicketError error no=untrack(no) retry=Callback::new(move |_| ticket.refetch())/> }.into_any(),
+                Some(Err(error)) => view! { <TicketError error no=untrack(no) retry=reload.run/> }.into_any(),
             }}
         </div>
     }
