@@ -8,7 +8,14 @@ use shared::nearby::DistanceBand;
 
 /// `GET /api/v1/nearby?…`: the point with the digits the map gives, no more.
 pub fn nearby_path(category: &CategoryCode, lat: f64, lng: f64) -> String {
-    format!("/api/v1/nearby?category={}&lat={lat:.6}&lng={lng:.6}", category.as_str())
+    format!("/api/v1/nearby?category={}&lat={}&lng={}", category.as_str(), six_places(lat), six_places(lng))
+}
+
+/// `{:.6}` by integer arithmetic: float formatting would cost the form's wasm some 10 KB.
+fn six_places(v: f64) -> String {
+    let micro = (v * 1e6).round() as i64;
+    let sign = if micro < 0 { "-" } else { "" };
+    format!("{sign}{}.{:06}", micro.unsigned_abs() / 1_000_000, micro.unsigned_abs() % 1_000_000)
 }
 
 /// Where this tab keeps a follower's token for the followed page (like the reporter's).
@@ -54,6 +61,9 @@ mod tests {
     fn the_query_names_category_and_point() {
         let code = CategoryCode::parse("01.03.02").unwrap();
         assert_eq!(nearby_path(&code, 28.1, 112.9), "/api/v1/nearby?category=01.03.02&lat=28.100000&lng=112.900000");
+        for v in [0.0, -0.0000004, -0.5, 28.2034565, -112.98, 179.9999996, 1e-7] {
+            assert_eq!(six_places(v), format!("{v:.6}").replace("-0.000000", "0.000000"), "{v}");
+        }
         let no = TrackingNo::parse("20261128-0000423").unwrap();
         assert_eq!(follower_session_key(&no), "huiyin.follow.20261128-0000423");
     }

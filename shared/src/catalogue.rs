@@ -184,14 +184,16 @@ impl Catalogue {
     }
 
     /// Leaves whose path (any level) contains every whitespace-separated term, in code order.
+    /// Case is folded for ASCII only: the names are Chinese with the odd Latin word ("WiFi"),
+    /// and full Unicode folding would bring its tables into the form's wasm.
     pub fn search(&self, query: &str) -> Vec<CategoryRef> {
-        let terms: Vec<String> = query.split_whitespace().map(str::to_lowercase).collect();
+        let terms: Vec<String> = query.split_whitespace().map(str::to_ascii_lowercase).collect();
         self.names
             .keys()
             .filter(|code| code.level() == 3)
             .filter_map(|code| self.path(code))
             .filter(|r| {
-                let haystack = r.path.join(" ").to_lowercase();
+                let haystack = r.path.join(" ").to_ascii_lowercase();
                 terms.iter().all(|t| haystack.contains(t.as_str()))
             })
             .collect()

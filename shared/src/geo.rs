@@ -37,8 +37,8 @@ impl LatLng {
     ) -> Option<Self> {
         let lat_field = format!("{prefix}.lat");
         let lng_field = format!("{prefix}.lng");
-        let lat = check_axis(errors, &lat_field, lat, 90.0);
-        let lng = check_axis(errors, &lng_field, lng, 180.0);
+        let lat = check_axis(errors, &lat_field, lat, 90);
+        let lng = check_axis(errors, &lng_field, lng, 180);
         let point = LatLng { lat: lat?, lng: lng? };
         if !area.contains(point) {
             errors.add(prefix, FieldErrorCode::OutsideServiceArea, "the location is outside the city's service area");
@@ -56,13 +56,14 @@ impl LatLng {
     }
 }
 
-fn check_axis(errors: &mut FieldErrors, field: &str, value: Option<f64>, bound: f64) -> Option<f64> {
+/// `bound` in whole degrees: the message then formats no float (which would cost the app's wasm).
+fn check_axis(errors: &mut FieldErrors, field: &str, value: Option<f64>, bound: u16) -> Option<f64> {
     match value {
         None => {
             errors.add(field, FieldErrorCode::Required, format!("{field} is required"));
             None
         }
-        Some(v) if !v.is_finite() || v.abs() > bound => {
+        Some(v) if !v.is_finite() || v.abs() > f64::from(bound) => {
             errors.add(field, FieldErrorCode::OutOfRange, format!("{field} must be between -{bound} and {bound}"));
             None
         }

@@ -42,6 +42,7 @@ pub mod redact;
 pub mod reply_quality;
 pub mod request;
 pub mod review;
+pub mod rfc3339;
 pub mod rules;
 pub mod sampling;
 pub mod session;

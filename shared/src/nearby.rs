@@ -198,6 +198,7 @@ pub struct NearbyItem {
     pub status: Status,
     /// The centre of the ~100 m cell, as on the tracking page.
     pub approximate_location: LatLng,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
     pub me_too_count: u32,
     pub distance: DistanceBand,

@@ -404,6 +404,7 @@ pub struct SubmitResponse {
     pub tracking_no: TrackingNo,
     pub token: crate::ids::AccessToken,
     pub status: Status,
+    #[serde(deserialize_with = "crate::rfc3339::deserialize")]
     pub created_at: DateTime<Utc>,
 }
 
