@@ -21,6 +21,8 @@ macro_rules! locale_files {
             $file!("citizen/nearby.", $lang),
             $file!("citizen/updates.", $lang),
         ];
+        #[cfg(any(test, feature = "track"))]
+        files.push($file!("citizen/track.", $lang));
         #[cfg(any(test, feature = "open"))]
         files.extend([
             $file!("open/common.", $lang),
@@ -406,53 +408,64 @@ pub(crate) mod tests {
         }
     }
 
-    /// Keys passed as string literals to the translation calls (`t`, `tr`, `tf`, `text`,
-    /// `.fill` and summary-list `row`s) anywhere in the app's non-test source.
-    fn keys_used_in_source() -> BTreeSet<String> {
-        fn walk(dir: &std::path::Path, out: &mut Vec<String>) {
+    /// The app's non-test source, file by file (path relative to `src/`, code before its tests).
+    pub(crate) fn source_files() -> Vec<(String, String)> {
+        fn walk(root: &std::path::Path, dir: &std::path::Path, out: &mut Vec<(String, String)>) {
             for entry in std::fs::read_dir(dir).unwrap() {
                 let path = entry.unwrap().path();
                 if path.is_dir() {
-                    walk(&path, out);
+                    walk(root, &path, out);
                 } else if path.extension().is_some_and(|e| e == "rs") {
                     let src = std::fs::read_to_string(&path).unwrap();
-                    let code = src.split("#[cfg(test)]").next().unwrap_or_default();
-                    out.push(code.to_owned());
+                    // The unit tests, at each file's end, ask for keys that no page does.
+                    let code = src.split("#[cfg(test)]\nmod tests").next().unwrap_or_default();
+                    let code = code.split("#[cfg(test)]\npub(crate) mod tests").next().unwrap_or_default().to_owned();
+                    let name = path.strip_prefix(root).unwrap().to_string_lossy().replace('\\', "/");
+                    out.push((name, code));
                 }
             }
         }
-        let mut sources = Vec::new();
-        walk(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut sources);
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut files = Vec::new();
+        walk(&root, &root, &mut files);
+        files
+    }
+
+    /// Keys passed as string literals to the translation calls (`t`, `tr`, `tf`, `text`,
+    /// `.fill` and summary-list `row`s) in one file's code.
+    pub(crate) fn keys_in(src: &str) -> BTreeSet<String> {
         let mut used = BTreeSet::new();
-        for src in &sources {
-            for (pos, _) in src.match_indices('(') {
-                let before = &src[..pos];
-                let ident_len = before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '_').count();
-                let ident = &before[before.len() - ident_len..];
-                let dotted = before[..before.len() - ident_len].ends_with('.');
-                let is_call =
-                    matches!(ident, "t" | "tr" | "tf" | "text" | "row" | "tr_either") || (ident == "fill" && dotted);
-                // Comments mention the calls too; only code has a literal right after the paren.
-                let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-                let in_comment = before[line_start..].trim_start().starts_with("//");
-                if !is_call || in_comment {
-                    continue;
+        for (pos, _) in src.match_indices('(') {
+            let before = &src[..pos];
+            let ident_len = before.chars().rev().take_while(|c| c.is_alphanumeric() || *c == '_').count();
+            let ident = &before[before.len() - ident_len..];
+            let dotted = before[..before.len() - ident_len].ends_with('.');
+            let is_call =
+                matches!(ident, "t" | "tr" | "tf" | "text" | "row" | "tr_either") || (ident == "fill" && dotted);
+            // Comments mention the calls too; only code has a literal right after the paren.
+            let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+            let in_comment = before[line_start..].trim_start().starts_with("//");
+            if !is_call || in_comment {
+                continue;
+            }
+            let args = src[pos + 1..].trim_start();
+            if let Some(literal) = args.strip_prefix('"') {
+                if let Some(end) = literal.find('"') {
+                    used.insert(literal[..end].to_owned());
                 }
-                let args = src[pos + 1..].trim_start();
-                if let Some(literal) = args.strip_prefix('"') {
-                    if let Some(end) = literal.find('"') {
-                        used.insert(literal[..end].to_owned());
-                    }
-                }
-                if ident == "tr_either" {
-                    // `tr_either(flag, "yes.key", "no.key")`: every literal up to the `)`.
-                    let call = &src[pos + 1..];
-                    let call = &call[..call.find(')').unwrap_or(call.len())];
-                    used.extend(call.split('"').skip(1).step_by(2).map(str::to_owned));
-                }
+            }
+            if ident == "tr_either" {
+                // `tr_either(flag, "yes.key", "no.key")`: every literal up to the `)`.
+                let call = &src[pos + 1..];
+                let call = &call[..call.find(')').unwrap_or(call.len())];
+                used.extend(call.split('"').skip(1).step_by(2).map(str::to_owned));
             }
         }
         used
+    }
+
+    fn keys_used_in_source() -> BTreeSet<String> {
+        source_files().iter().flat_map(|(_, src)| keys_in(src)).collect()
     }
 
     #[test]

@@ -18,6 +18,8 @@ mod form;
 #[cfg(any(feature = "open", not(target_arch = "wasm32")))]
 mod heat_api;
 mod i18n;
+#[cfg(test)]
+mod i18n_bundles;
 mod links;
 #[cfg(any(feature = "staff", not(feature = "track")))]
 mod nearby_api;

@@ -17,7 +17,8 @@ use worker::{Fetcher, Request, Response, Result, RouteContext};
 const ASSETS_BINDING: &str = "ASSETS";
 
 /// The translation files the page's labels come from (as the app's tracking bundle reads them).
-const LABEL_FILES: [&str; 2] = ["/locales/{lang}.txt", "/locales/citizen/nearby.{lang}.txt"];
+const LABEL_FILES: [&str; 3] =
+    ["/locales/{lang}.txt", "/locales/citizen/track.{lang}.txt", "/locales/citizen/nearby.{lang}.txt"];
 
 type Labels = Rc<Vec<(&'static str, Texts)>>;
 
