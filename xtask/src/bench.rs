@@ -127,7 +127,7 @@ fn page(site: &Path, page: &str, bundle: &str, target_kb: Option<usize>) -> Resu
         }
         Ok((rows, total))
     };
-    let (rows, total) = sizes(&["index.html", "boot.js", "app.css", &js, &wasm])?;
+    let (rows, total) = sizes(&["index.html", "shell.js", "boot.js", "app.css", &js, &wasm])?;
     let (map_rows, map) = sizes(&["vendor/leaflet/leaflet.js", "vendor/leaflet/leaflet.css"])?;
     Ok(json!({
         "page": page,
