@@ -57,12 +57,9 @@ for (const time of document.querySelectorAll('.shell time[datetime]')) {
 const { default: init } = await import(`/pkg/${name}.js`);
 // Where the shell shows this page, it is painted before the app replaces it (on a fast
 // connection the app could otherwise start before the first paint, and the page would wait
-// for the wasm to show anything); a tab in the background does not wait for its frame.
-if (document.documentElement.dataset.shell) {
-  await new Promise((painted) => {
-    requestAnimationFrame(() => setTimeout(painted));
-    setTimeout(painted, 100);
-  });
+// for the wasm to show anything). A tab in the background paints nothing: it does not wait.
+if (document.documentElement.dataset.shell && document.visibilityState === 'visible') {
+  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
 }
 init({ module_or_path: wasm });
 

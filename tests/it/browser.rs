@@ -1,5 +1,6 @@
 //! A headless Chromium at phone size, driven over WebDriver, keyboard first.
 
+use fantoccini::actions::{InputSource, KeyAction, KeyActions};
 use fantoccini::wd::WebDriverCompatibleCommand;
 use fantoccini::{Client, ClientBuilder, Locator};
 use serde_json::{json, Value};
@@ -61,6 +62,8 @@ impl WebDriverCompatibleCommand for BrowserLog {
 #[derive(Debug)]
 struct NetworkConditions {
     offline: bool,
+    latency_ms: u32,
+    bytes_per_second: u32,
 }
 
 impl WebDriverCompatibleCommand for NetworkConditions {
@@ -69,7 +72,8 @@ impl WebDriverCompatibleCommand for NetworkConditions {
     }
 
     fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
-        let conditions = json!({ "offline": self.offline, "latency": 0, "download_throughput": 100_000_000, "upload_throughput": 100_000_000 });
+        let conditions = json!({ "offline": self.offline, "latency": self.latency_ms,
+                                 "download_throughput": self.bytes_per_second, "upload_throughput": self.bytes_per_second });
         (http::Method::POST, Some(json!({ "network_conditions": conditions }).to_string()))
     }
 }
@@ -77,7 +81,14 @@ impl WebDriverCompatibleCommand for NetworkConditions {
 impl Browser {
     /// Cut the page off the network, or give it back (`navigator.onLine` and the `online` event follow).
     pub async fn set_offline(&self, offline: bool) {
-        self.client.issue_cmd(NetworkConditions { offline }).await.expect("network conditions");
+        let conditions = NetworkConditions { offline, latency_ms: 0, bytes_per_second: 100_000_000 };
+        self.client.issue_cmd(conditions).await.expect("network conditions");
+    }
+
+    /// A phone's slow connection: each request waits `latency_ms`, bodies come at `bytes_per_second`.
+    pub async fn set_slow_network(&self, latency_ms: u32, bytes_per_second: u32) {
+        let conditions = NetworkConditions { offline: false, latency_ms, bytes_per_second };
+        self.client.issue_cmd(conditions).await.expect("network conditions");
     }
 
     /// 390×844, like a common phone.
@@ -146,13 +157,19 @@ impl Browser {
             if self.active_id().await == id {
                 return;
             }
-            self.keys(&char::from(fantoccini::key::Key::Tab).to_string()).await;
+            self.press(fantoccini::key::Key::Tab).await;
         }
         panic!("#{id} cannot be reached with the Tab key");
     }
 
+    /// One key press on the keyboard, not on an element: it goes wherever focus is when it
+    /// lands, even if the page has just redrawn what had focus (a menu filled in, say).
     pub async fn press(&self, key: fantoccini::key::Key) {
-        self.keys(&char::from(key).to_string()).await;
+        let key = char::from(key);
+        let actions = KeyActions::new("keyboard".to_owned())
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key });
+        self.client.perform_actions(actions).await.expect("a key press");
     }
 
     /// Wait until a script returns true.

@@ -40,6 +40,8 @@ async fn the_reporter_sees_the_reply_and_asks_again_with_a_reason() {
     // The private link: accepted when, the public note, the reply up front, the dates.
     let b = Browser::phone().await;
     b.open(&format!("/track/{no}#token={token}")).await;
+    // The page's own public view comes first; the reporter's view replaces it.
+    b.wait_for_id("private-heading").await;
     b.wait_until("the replied status", &element_contains("status", &t("zh-Hans", "status.replied"))).await;
     assert!(b.text_of("reply-text").await.contains("已完成修复"));
     for text in [t("zh-Hans", "ticket.accepted_at"), t("zh-Hans", "ticket.resolution_due_was"), NOTE.to_owned()] {

@@ -148,6 +148,8 @@ async fn the_whole_loop_submit_dispatch_accept_progress_reply_citizen_sees_it() 
 
     // The citizen's private tracking page shows the public note and the reply, not the internal note.
     b.open(&format!("/track/{no}#token={token}")).await;
+    // The page's own public view comes first; the reporter's view replaces it.
+    b.wait_for_id("private-heading").await;
     b.wait_until("the reply on the tracking page", &shows("main", "路灯现已恢复照明")).await;
     let page = b.text_of("main").await;
     assert!(page.contains(NOTE), "{page}");
