@@ -44,9 +44,6 @@ globalThis.huiyinMapNear = (element) =>
     watch.observe(element);
   }).then(loadLeaflet);
 
-// The wasm (most of the page) is requested now, alongside its JavaScript glue, not after it.
-const wasm = fetch(`/pkg/${name}_bg.wasm`);
-
 // A request's page written by the Worker shows its times in the city's zone; the reader's
 // own zone and format, as the app will show them, before the wasm arrives.
 for (const time of document.querySelectorAll('.shell time[datetime]')) {
@@ -54,13 +51,34 @@ for (const time of document.querySelectorAll('.shell time[datetime]')) {
   time.textContent = new Date(time.dateTime).toLocaleString(lang, { dateStyle: 'medium', timeStyle: 'short' });
 }
 
-const { default: init } = await import(`/pkg/${name}.js`);
-// Where the shell shows this page, it is painted before the app replaces it (on a fast
-// connection the app could otherwise start before the first paint, and the page would wait
-// for the wasm to show anything). A tab in the background paints nothing: it does not wait.
-if (document.documentElement.dataset.shell && document.visibilityState === 'visible') {
-  await new Promise((painted) => requestAnimationFrame(() => setTimeout(painted)));
+// Where the shell shows this page, its text reaches the screen before the app is fetched: the
+// page's first paint then owes nothing to the wasm, and on a fast connection the app cannot
+// replace the text before it was ever shown (system CJK fonts can take a frame or two). On a
+// phone's connection this costs nothing (the first paint comes long before the wasm would).
+// Browsers that cannot tell (no largest-contentful-paint entries) and tabs in the background
+// do not wait; none waits over half a second.
+const { lang, dataset } = document.documentElement;
+const page = document.querySelector(`.shell > [data-shell-lang="${lang}"] [data-shell-page="${dataset.shell}"]`);
+if (
+  page &&
+  document.visibilityState === 'visible' &&
+  globalThis.PerformanceObserver?.supportedEntryTypes?.includes('largest-contentful-paint')
+) {
+  await new Promise((painted) => {
+    const watch = new PerformanceObserver((list) => {
+      if (list.getEntries().some((e) => page.contains(e.element))) {
+        watch.disconnect();
+        painted();
+      }
+    });
+    watch.observe({ type: 'largest-contentful-paint', buffered: true });
+    setTimeout(painted, 500);
+  });
 }
+
+// The wasm (most of the page) is requested now, alongside its JavaScript glue, not after it.
+const wasm = fetch(`/pkg/${name}_bg.wasm`);
+const { default: init } = await import(`/pkg/${name}.js`);
 init({ module_or_path: wasm });
 
 // The service worker keeps submissions made offline and sends them once the network is back
