@@ -163,7 +163,12 @@ fn write(name: &str, value: &Value) -> Result<()> {
 fn deploy_size() -> Result<Value> {
     let outdir = root().join("target/deploy-dry-run");
     let mut command = std::process::Command::new(crate::setup::node_bin("wrangler"));
-    crate::cmd::quiet_wrangler(&mut command).args(["deploy", "--dry-run", "--outdir"]).arg(&outdir).current_dir(root());
+    // The size is a log-level line, which quiet_wrangler's `warn` would hide.
+    crate::cmd::quiet_wrangler(&mut command)
+        .env("WRANGLER_LOG", "log")
+        .args(["deploy", "--dry-run", "--outdir"])
+        .arg(&outdir)
+        .current_dir(root());
     let out = command.output().map_err(|e| format!("wrangler deploy --dry-run: {e}"))?;
     let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     // "Total Upload: 3234.69 KiB / gzip: 1217.17 KiB"
