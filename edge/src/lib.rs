@@ -35,6 +35,8 @@ async fn fetch(req: Request, env: Env, _ctx: Context) -> Result<Response> {
     let page = req.path().starts_with("/track/");
     let response = match prepare(&req, &env).await {
         Ok(state) => routes::router(state).run(req, env).await,
+        // Any other address under /track/ is the app's to answer (its not-found page).
+        Err(_) if page => handlers::pages::plain(&req, &env).await,
         Err(e) => Ok(e.into_response()),
     };
     if page {

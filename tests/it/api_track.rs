@@ -120,10 +120,13 @@ async fn the_tracking_page_is_written_with_the_public_view_and_nothing_private()
     let (_, api) = status_json(app.get_request(&no, None).await).await;
     assert_eq!(embedded_view(&page), Some(api));
 
-    // A number that is not there, or not a number: the plain page, the app says what is wrong.
-    for path in ["/track/20990101-0000016", "/track/not-a-number"] {
+    // A number that is not there, not a number, or no page at all: the plain page, where the app
+    // says what is wrong.
+    for path in ["/track/20990101-0000016", "/track/not-a-number", "/track/", "/track/a/b"] {
         let response = app.get(path).await;
         assert_eq!(response.status().as_u16(), 200, "{path}");
+        let csp = response.headers().get("content-security-policy").map(|v| v.to_str().unwrap().to_owned());
+        assert!(csp.is_some_and(|c| c.contains("script-src 'self'")), "{path}: a page's headers");
         let page = response.text().await.unwrap();
         assert!(page.contains(r#"<div class="shell""#) && !page.contains("data-shell-page=\"track\""), "{path}");
         assert_eq!(embedded_view(&page), None, "{path}");

@@ -11,7 +11,7 @@ use shared::track_shell::{self, LANGS};
 use shared::translations::Texts;
 use std::cell::RefCell;
 use std::rc::Rc;
-use worker::{Fetcher, Request, Response, Result, RouteContext};
+use worker::{Env, Fetcher, Request, Response, Result, RouteContext};
 
 /// `[assets] binding` in wrangler.toml.
 const ASSETS_BINDING: &str = "ASSETS";
@@ -30,8 +30,7 @@ thread_local! {
 pub async fn track(req: Request, ctx: RouteContext<AppState>) -> Result<Response> {
     let assets = ctx.env.assets(ASSETS_BINDING)?;
     let origin = req.url()?.origin().ascii_serialization();
-    let mut index = assets.fetch(format!("{origin}/"), None).await?;
-    let plain = index.text().await?;
+    let plain = index(&assets, &origin).await?;
     let page = match written(&ctx, &assets, &origin, &plain).await {
         Ok(Some(page)) => page,
         Ok(None) => plain,
@@ -40,6 +39,21 @@ pub async fn track(req: Request, ctx: RouteContext<AppState>) -> Result<Response
             plain
         }
     };
+    html(page)
+}
+
+/// index.html as the static files serve it: for an address under `/track/` that names no
+/// request page (`/track/`, `/track/a/b`), where the app says what is wrong.
+pub async fn plain(req: &Request, env: &Env) -> Result<Response> {
+    let origin = req.url()?.origin().ascii_serialization();
+    html(index(&env.assets(ASSETS_BINDING)?, &origin).await?)
+}
+
+async fn index(assets: &Fetcher, origin: &str) -> Result<String> {
+    assets.fetch(format!("{origin}/"), None).await?.text().await
+}
+
+fn html(page: String) -> Result<Response> {
     let mut response = Response::from_html(page)?;
     let headers = response.headers_mut();
     // The static files' protections (public/_headers) do not reach a Worker's answer: the same
