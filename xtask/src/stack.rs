@@ -56,6 +56,8 @@ impl Stack {
         let inspector = free_port()?;
         let mut command = wrangler();
         command
+            // Each request's line (method, path, status) in the log, so a failed run can report 5xx answers.
+            .env("WRANGLER_LOG", "info")
             .args(["dev", "--local", "--ip", "127.0.0.1", "--show-interactive-dev-session=false"])
             .args(["--port", &port.to_string(), "--inspector-port", &inspector.to_string()])
             // `GET /__scheduled?cron=…` fires the cron handler (tests/it/api_cron.rs; by hand in dev).
