@@ -30,12 +30,7 @@ pub fn translations(lang: &str) -> HashMap<String, String> {
     let mut out = HashMap::new();
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-        out.extend(
-            text.lines()
-                .filter(|l| !l.trim_start().starts_with('#'))
-                .filter_map(|l| l.split_once('='))
-                .map(|(k, v)| (k.trim().to_owned(), v.trim().to_owned())),
-        );
+        out.extend(shared::translations::entries(&text).map(|(k, v)| (k.to_owned(), v.to_owned())));
     }
     out
 }

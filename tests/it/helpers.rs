@@ -131,25 +131,14 @@ pub struct Staff {
 impl TestApp {
     /// Each sign-in from an address of its own: the suite's deliberate failures must not add up
     /// to the per-address throttle (its own test sends from one address on purpose).
-    /// A 503 is workerd's own (the Worker never answers it: an isolate recycled under another
-    /// test's load); a person would sign in again, and so does this.
     pub async fn login_raw(&self, username: &str, password: &str) -> Response {
-        let mut tries = 0;
-        loop {
-            let response = self
-                .client
+        send_past_workerd_503(|| {
+            self.client
                 .post(self.url("/api/v1/auth/login"))
                 .header("CF-Connecting-IP", fresh_address())
                 .json(&json!({ "username": username, "password": password }))
-                .send()
-                .await
-                .expect("the stack answers");
-            tries += 1;
-            if response.status().as_u16() != 503 || tries == 3 {
-                return response;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
+        })
+        .await
     }
 
     pub async fn login(&self, username: &str, password: &str) -> Staff {
@@ -213,19 +202,12 @@ impl Staff {
     }
 
     /// A change to a ticket made against `version` (`If-Match`).
-    /// A 503 comes from workerd itself when it recycles an isolate (another test retraining the
-    /// classifier, say); a client sends the same conditional change again, as a phone would.
     pub async fn post_if_match(&self, path: &str, body: &Value, version: i64) -> (u16, Value) {
-        let mut tries = 0;
-        loop {
-            let req = self.request(reqwest::Method::POST, path).header("If-Match", format!("\"{version}\"")).json(body);
-            let answer = status_json_or_null(req.send().await.unwrap()).await;
-            tries += 1;
-            if answer.0 != 503 || tries == 3 {
-                return answer;
-            }
-            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
-        }
+        let response = send_past_workerd_503(|| {
+            self.request(reqwest::Method::POST, path).header("If-Match", format!("\"{version}\"")).json(body)
+        })
+        .await;
+        status_json_or_null(response).await
     }
 
     /// A change to ticket `no` against its current version: `act(no, "accept", &json!({}))`.
@@ -250,6 +232,21 @@ impl Staff {
             .await;
         assert_eq!(status, 201, "{body}");
         (username, body["id"].as_str().unwrap().to_owned())
+    }
+}
+
+/// Send, and send again (three tries in all) while the answer is 503: only workerd answers that,
+/// never the Worker (an isolate recycled under another test's load, say the classifier
+/// retraining), and a phone would try again.
+pub async fn send_past_workerd_503(build: impl Fn() -> reqwest::RequestBuilder) -> Response {
+    let mut tries = 0;
+    loop {
+        let response = build().send().await.expect("the stack answers");
+        tries += 1;
+        if response.status().as_u16() != 503 || tries == 3 {
+            return response;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
 }
 
