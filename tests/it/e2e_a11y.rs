@@ -47,12 +47,13 @@ fn axe_source() -> String {
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e} (run npm ci)", path.display()))
 }
 
-/// Wait until the page has drawn its heading and finished loading what it shows.
+/// Wait until the app has drawn the page's heading (in its own `main#main`: the static shell
+/// has headings of its own until the app replaces it) and finished loading what it shows.
 async fn settle(browser: &Browser, path: &str) {
     browser
         .wait_until(
             &format!("{path} to draw"),
-            "return !!document.querySelector('main h1') && !document.querySelector('[aria-busy=\"true\"]')",
+            "return !!document.querySelector('main#main h1') && !document.querySelector('[aria-busy=\"true\"]')",
         )
         .await;
     tokio::time::sleep(Duration::from_millis(300)).await;
